@@ -1,0 +1,314 @@
+"""Cleaning: find page furniture and repeated copy, cut it from the analysed text.
+
+Each step is a small pure function from the current text to the spans it wants cut, with
+a reason. Cuts only remove characters, never rewrite them, so every character of the
+analysed text is a character of the original and every offset maps back to it: the report
+quotes the text as published. No rule names a file or an outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from framing.text import sentences, tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A removed span, in original offsets, with why it was removed."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass
+class CleanText:
+    original: str
+    text: str
+    # Original spans kept, in order; the analysed text is their concatenation.
+    pieces: list[tuple[int, int]]
+    removed: list[Removal] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        self._starts = []
+        pos = 0
+        for s, e in self.pieces:
+            self._starts.append(pos)
+            pos += e - s
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of the analysed text's character at `offset`."""
+        if not self.pieces:
+            return 0
+        i = max(0, bisect_right(self._starts, offset) - 1)
+        return self.pieces[i][0] + (offset - self._starts[i])
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def apply(self, cuts: list[Cut]) -> None:
+        """Remove `cuts` (offsets in the current analysed text)."""
+        if not cuts:
+            return
+        merged = _merge(cuts)
+        for c in merged:
+            for s, e in self._original_ranges(c.start, c.end):
+                self.removed.append(Removal(s, e, c.reason))
+        keep: list[tuple[int, int]] = []
+        prev = 0
+        for c in merged:
+            if c.start > prev:
+                keep.append((prev, c.start))
+            prev = max(prev, c.end)
+        if prev < len(self.text):
+            keep.append((prev, len(self.text)))
+        new_pieces: list[tuple[int, int]] = []
+        for s, e in keep:
+            new_pieces.extend(self._original_ranges(s, e))
+        self.pieces = _join_adjacent(new_pieces)
+        self.text = "".join(self.original[s:e] for s, e in self.pieces)
+        self.removed.sort(key=lambda r: (r.start, r.end))
+        self._index()
+
+    def _original_ranges(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The original ranges that the current range [start, end) is made of."""
+        for (ps, pe), cs in zip(self.pieces, self._starts, strict=True):
+            ce = cs + (pe - ps)
+            lo, hi = max(start, cs), min(end, ce)
+            if lo < hi:
+                yield ps + (lo - cs), ps + (hi - cs)
+
+
+def _merge(cuts: list[Cut]) -> list[Cut]:
+    out: list[Cut] = []
+    for c in sorted(cuts, key=lambda c: (c.start, c.end)):
+        if out and c.start <= out[-1].end:
+            last = out[-1]
+            out[-1] = Cut(last.start, max(last.end, c.end), last.reason)
+        else:
+            out.append(c)
+    return out
+
+
+def _join_adjacent(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if out and out[-1][1] == s:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int  # including the line break, so cutting a line leaves no empty line
+    text: str  # without the line break
+
+
+def lines(text: str) -> list[Line]:
+    return [
+        Line(m.start(), m.end(), m.group(1))
+        for m in re.finditer(r"([^\n]*)(?:\n|$)", text)
+        if m.end() > m.start()
+    ]
+
+
+def _cut_line(line: Line, reason: str) -> Cut:
+    return Cut(line.start, line.end, reason)
+
+
+# ---- the steps ------------------------------------------------------------------------
+
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,400}>", re.S | re.I)
+
+
+def html_tags(text: str) -> list[Cut]:
+    """HTML tags left in an export (script and style with their content)."""
+    return [Cut(m.start(), m.end(), "HTML markup") for m in _TAG.finditer(text)]
+
+
+def icon_strip(text: str) -> list[Cut]:
+    """A line of icon labels from a page's navigation ("icon bookmark-bicon camera…")."""
+    cuts = []
+    for line in lines(text):
+        words = line.text.split()
+        icons = sum(1 for w in words if "icon" in w.casefold())
+        if icons >= 5 and icons >= 0.3 * len(words):
+            cuts.append(_cut_line(line, "icon labels from the page navigation"))
+    return cuts
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_TIMESTAMP = re.compile(
+    rf"\s*(?:\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?:[,\s]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)?\s*"
+)
+
+
+def timestamp_lines(text: str) -> list[Cut]:
+    """A line that holds only a publication date and time ("7 Apr, 2016 05:27")."""
+    return [_cut_line(ln, "publication timestamp") for ln in lines(text) if _TIMESTAMP.fullmatch(ln.text)]
+
+
+_PROFILE_LABELS = re.compile(
+    r"^[-•*\s]*(joined|messages|posts|reaction score|likes|likes received|points|"
+    r"trophy points|country|location|member since|registered|reputation|karma)\s*:?\s*$",
+    re.I,
+)
+
+
+def forum_profile(text: str) -> list[Cut]:
+    """A forum poster's profile block at the top (name, rank, Joined, Messages, …)."""
+    ls = lines(text)[:30]
+    last_label = -1
+    labels = 0
+    for i, line in enumerate(ls):
+        if _PROFILE_LABELS.match(line.text):
+            labels += 1
+            last_label = i
+        elif len(line.text.split()) > 6:
+            break
+    if labels < 2:
+        return []
+    end = last_label
+    # The label's value, on the next line ("- 10,291").
+    if (
+        end + 1 < len(ls)
+        and re.fullmatch(r"[-•*]\s*[\w ,.:/]{1,30}", ls[end + 1].text.strip())
+        and not _PROFILE_LABELS.match(ls[end + 1].text)
+    ):
+        end += 1
+    return [Cut(ls[0].start, ls[end].end, "forum profile block")]
+
+
+_PROMO = re.compile(
+    r"(?:Also on|Read more on|See also on)\s+[\w-]+(?:\.[\w-]+)+\s+"
+    r"|(?:READ MORE|Read more|Related|See also)\s*:\s+"
+)
+# A promoted headline is glued to the real sentence behind it ("…near its bordersIn April, …"):
+# it ends where a lower-case letter or closing mark meets an upper-case letter with no space.
+_GLUE = re.compile(r"[a-z0-9’”'\")?!](?=[A-Z“‘\"])")
+
+
+def promotions(text: str) -> list[Cut]:
+    """Inline promotions of other stories ("Also on rt.com <headline>"), up to the glued sentence."""
+    cuts = []
+    for line in lines(text):
+        for m in _PROMO.finditer(text, line.start, line.start + len(line.text)):
+            line_end = line.start + len(line.text)
+            glue = _GLUE.search(text, m.end(), line_end)
+            if glue:
+                cuts.append(Cut(m.start(), glue.end(), "promotion of another story"))
+            elif m.start() == line.start:
+                cuts.append(_cut_line(line, "promotion of another story"))
+    return cuts
+
+
+_FOOTER = re.compile(
+    r"^\s*(?:share (?:to|this|on|with)\b|.*\bshare this (?:story|article)|think your friends|"
+    r"rate (?:the )?author|add a comment|leave a comment|\d+ comments?$|comments?$|"
+    r"author\s*:|function\s*:|e-?mail\s*:|follow us\b|subscribe\b|tags?\s*:|related (?:posts|articles)|"
+    r"copyright\b|©|all rights reserved)",
+    re.I,
+)
+_FOOTER_WINDOW = 12  # a footer is among the last lines of a page
+_FOOTER_LINE_WORDS = 25
+
+
+def footer(text: str) -> list[Cut]:
+    """Site furniture at the end: share prompts, author box, rating, comment links."""
+    ls = [ln for ln in lines(text) if ln.text.strip()]
+    tail = ls[-_FOOTER_WINDOW:]
+    for i, line in enumerate(tail):
+        if not _FOOTER.match(line.text):
+            continue
+        rest = tail[i:]
+        if all(len(r.text.split()) <= _FOOTER_LINE_WORDS for r in rest) and 2 * sum(
+            1 for r in rest if _FOOTER.match(r.text)
+        ) >= len(rest):
+            return [Cut(line.start, len(text), "site footer (share, author, comments)")]
+    return []
+
+
+def _key(s: str) -> str:
+    return " ".join(t.norm for t in tokens(s))
+
+
+_NEAR_DUPLICATE = 0.8
+_SHINGLE = 5
+
+
+def _shingles(key: str) -> set[str]:
+    words = key.split()
+    return {" ".join(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))}
+
+
+def repeated_paragraphs(text: str) -> list[Cut]:
+    """A paragraph printed twice (a doubled headline, a second copy of a wire text), or a
+    one-sentence line that is also a sentence of a longer paragraph (a headline repeated as
+    the lede). The first full copy is kept."""
+    paras = [ln for ln in lines(text) if _key(ln.text)]
+    keys = [_key(p.text) for p in paras]
+    sentence_keys: dict[str, int] = {}
+    for i, p in enumerate(paras):
+        spans = sentences(p.text)
+        if len(spans) > 1:
+            for s, e in spans:
+                sentence_keys.setdefault(_key(p.text[s:e]), i)
+    cuts: list[Cut] = []
+    kept: list[tuple[str, set[str]]] = []
+    for i, (p, key) in enumerate(zip(paras, keys, strict=True)):
+        shingles = _shingles(key)
+        if any(key == k for k, _ in kept):
+            cuts.append(_cut_line(p, "repeated paragraph"))
+        elif len(key.split()) >= 8 and any(
+            len(shingles & s) >= _NEAR_DUPLICATE * len(shingles | s) for _, s in kept
+        ):
+            cuts.append(_cut_line(p, "near-duplicate paragraph"))
+        elif sentence_keys.get(key, i) != i and len(sentences(p.text)) == 1:
+            cuts.append(_cut_line(p, "line repeated as a sentence of another paragraph"))
+        else:
+            kept.append((key, shingles))
+    return cuts
+
+
+Step = Callable[[str], list[Cut]]
+
+# The order matters: furniture first, so that repeated furniture is not mistaken for copy.
+STEPS: tuple[Step, ...] = (
+    html_tags,
+    icon_strip,
+    timestamp_lines,
+    forum_profile,
+    promotions,
+    footer,
+    repeated_paragraphs,
+)
+
+
+def clean(original: str, steps: tuple[Step, ...] = STEPS) -> CleanText:
+    result = CleanText(original, original, [(0, len(original))] if original else [])
+    for step in steps:
+        result.apply(step(result.text))
+    return result

@@ -1,0 +1,38 @@
+"""The errors framing raises. The CLI turns each into one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class FramingError(Exception):
+    """Something the user can fix: bad input, a bad lexicon, an unwritable folder."""
+
+
+class InputError(FramingError):
+    """An article file, manifest or export that cannot be read."""
+
+
+class OutputError(FramingError):
+    """A report that cannot be written."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a hand-edited file, located to the line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class LexiconError(FramingError):
+    """One or more problems in lexicon or registry files; each names its file and line."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

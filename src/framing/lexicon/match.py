@@ -1,0 +1,75 @@
+"""Finding lexicon terms in text: case-insensitive, on word boundaries, multi-word, with
+trailing-`*` globs; at each place the longest match wins and no word is counted twice.
+
+Terms live in a trie of tokens, so one left-to-right pass over the tokens finds every term
+of a lexicon whatever its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from framing.lexicon.load import MIN_GLOB_PREFIX, Entry
+from framing.text import Token, joinable
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    # prefix globs, indexed by their first MIN_GLOB_PREFIX letters
+    globs: dict[str, list[tuple[str, _Node]]] = field(default_factory=dict)
+    entry: Entry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    first: int  # index of the first token
+    last: int  # index one past the last token
+
+
+class Matcher:
+    def __init__(self, entries: tuple[Entry, ...] | list[Entry]) -> None:
+        self._root = _Node()
+        for e in entries:
+            node = self._root
+            for tok in e.tokens:
+                if tok.endswith("*"):
+                    prefix = tok[:-1]
+                    bucket = node.globs.setdefault(prefix[:MIN_GLOB_PREFIX], [])
+                    nxt = next((n for p, n in bucket if p == prefix), None)
+                    if nxt is None:
+                        nxt = _Node()
+                        bucket.append((prefix, nxt))
+                    node = nxt
+                else:
+                    node = node.children.setdefault(tok, _Node())
+            node.entry = e
+
+    def find(self, text: str, toks: list[Token]) -> list[Match]:
+        found: list[Match] = []
+        i, n = 0, len(toks)
+        while i < n:
+            best: tuple[int, int, Entry] | None = None  # (end, literal length, entry)
+            stack = [(self._root, i)]
+            while stack:
+                node, j = stack.pop()
+                if node.entry is not None and j > i:
+                    key = (j, node.entry.literal_length)
+                    if best is None or key > best[:2]:
+                        best = (j, node.entry.literal_length, node.entry)
+                if j >= n or (j > i and not joinable(text, toks[j - 1], toks[j])):
+                    continue
+                word = toks[j].norm
+                child = node.children.get(word)
+                if child is not None:
+                    stack.append((child, j + 1))
+                for prefix, nxt in node.globs.get(word[:MIN_GLOB_PREFIX], ()):
+                    if word.startswith(prefix):
+                        stack.append((nxt, j + 1))
+            if best is None:
+                i += 1
+            else:
+                found.append(Match(best[2], i, best[0]))
+                i = best[0]
+        return found

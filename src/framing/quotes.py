@@ -1,0 +1,128 @@
+"""Direct quotations: where someone else's words stand in the text.
+
+A hit's voice (the outlet's own narration, a quotation, or a scare quote) is read from these
+spans. Handled: “…” and "…", ‘…’ and '…' (told apart from apostrophes), «…», „…“, quotations
+left open at the end of a paragraph (the English convention for quotes that run over several
+paragraphs), and the dash-led quotes of Russian-style texts ("… said. – We were once again …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The inner span of one quotation: the quoted words, without the marks."""
+
+    start: int
+    end: int
+
+
+# opening mark -> the marks that close it
+_PAIRS = {
+    "“": "”",
+    "«": "»",
+    "„": "“”",
+    "‘": "’",
+    '"': '"',
+    "'": "'",
+}
+_SINGLE = {"‘", "'"}
+_DASHES = "–—"
+# A dash that opens a quotation: at the start of a paragraph, or after the end of a sentence.
+_DASH_OPENER = re.compile(r"(?:^|(?<=[.!?…]\s))[–—]\s+(?=[A-ZА-ЯЁ])")
+# The dash-led quotation runs until the attribution dash (", – said X") or the paragraph end.
+_DASH_CLOSER = re.compile(r",?\s+[–—]\s")
+
+
+def quotations(text: str) -> list[Quote]:
+    """Quotation spans in `text`, sorted by start; nested quotations are listed too."""
+    found: list[Quote] = []
+    for para in re.finditer(r"[^\n]+", text):
+        found.extend(_mark_quotes(text, para.start(), para.end()))
+        found.extend(_dash_quotes(text, para.start(), para.end(), found))
+    return sorted(set(found), key=lambda q: (q.start, -q.end))
+
+
+def _mark_quotes(text: str, start: int, end: int) -> list[Quote]:
+    out: list[Quote] = []
+    stack: list[tuple[str, int]] = []  # (opening mark, inner start)
+    for i in range(start, end):
+        ch = text[i]
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        if stack and ch in _PAIRS[stack[-1][0]] and _can_close(ch, prev, nxt):
+            _, inner = stack.pop()
+            out.append(Quote(inner, i))
+        elif ch in _PAIRS and _can_open(ch, prev, nxt):
+            stack.append((ch, i + 1))
+    # Still open at the paragraph end: the quotation runs to it.
+    out.extend(Quote(inner, end) for _, inner in stack)
+    return out
+
+
+def _can_open(mark: str, prev: str, nxt: str) -> bool:
+    if mark in ("'", '"', "‘"):
+        # Not an apostrophe (letter on the left) and followed by something to quote.
+        return not prev.isalnum() and not nxt.isspace()
+    return True
+
+
+def _can_close(mark: str, prev: str, nxt: str) -> bool:
+    if mark in ("’", "'"):
+        # "Russia’s" and "US’ " are apostrophes: a closing single mark has no letter after it
+        # and no space before it.
+        return not nxt.isalnum() and not prev.isspace()
+    if mark == '"':
+        return not prev.isspace() or nxt.isspace()
+    return True
+
+
+def _dash_quotes(text: str, start: int, end: int, marked: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+    for m in _DASH_OPENER.finditer(text, start, end):
+        inner = m.end()
+        if any(q.start <= inner < q.end for q in marked):
+            continue
+        close = _DASH_CLOSER.search(text, inner, end)
+        stop = close.start() if close else end
+        # A mark-quoted passage right after the dash is already a quotation.
+        if text[inner] in _PAIRS:
+            continue
+        out.append(Quote(inner, stop))
+    return out
+
+
+def innermost(quotes: list[Quote], start: int, end: int) -> list[Quote]:
+    """The quotations that contain [start, end), outermost first."""
+    return [q for q in quotes if q.start <= start and end <= q.end]
+
+
+def is_scare_quote(text: str, quote: Quote, start: int, end: int) -> bool:
+    """True when the quotation holds the term alone (its marks put the term at a distance)."""
+    inner = text[quote.start : quote.end].strip(" \t,.;:!?")
+    return inner.casefold() == text[start:end].casefold()
+
+
+def quoted_word_share(text: str, word_spans: list[tuple[int, int]], quotes: list[Quote]) -> float:
+    """The share of words that stand inside a quotation."""
+    if not word_spans:
+        return 0.0
+    inside = 0
+    qi = 0
+    ordered = sorted((q.start, q.end) for q in quotes)
+    # Merge overlapping spans so nested quotes are not counted twice.
+    merged: list[tuple[int, int]] = []
+    for s, e in ordered:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    for ws, we in word_spans:
+        while qi < len(merged) and merged[qi][1] <= ws:
+            qi += 1
+        if qi < len(merged) and merged[qi][0] <= ws and we <= merged[qi][1]:
+            inside += 1
+    return inside / len(word_spans)

@@ -1,0 +1,473 @@
+"""Results into text: the Markdown report a person reads and the JSON that holds the same
+numbers. No disk, no scoring: formatting only. Same result, same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from framing import __version__
+from framing.compare import Group, HitKey
+from framing.lexicon.load import Lexicon
+from framing.pipeline import ArticleResult, Result
+from framing.score.lexicon import VOICES, Hit
+from framing.score.readability import MEASURES
+
+VOICE_WORDS = {"own": "own voice", "scare": "scare-quoted", "quoted": "in quotes"}
+KWIC_WIDTH = 90  # characters of context on each side of a hit, within its sentence
+
+# ---- Markdown safety ------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|#~])|(?<![^\W_])_|_(?![^\W_])")
+
+
+def md(text: str) -> str:
+    """Text from an article made inert in Markdown and HTML, on one line. An underscore
+    inside a word is left alone: it cannot start emphasis there."""
+    text = re.sub(r"\s+", " ", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def code(text: str) -> str:
+    """An identifier as a code span: no escapes inside, but a table's `|` must still be `\\|`."""
+    text = re.sub(r"\s+", " ", text).replace("`", "'").replace("|", "\\|")
+    return f"`{text}`"
+
+
+def num(x: float, places: int = 2) -> str:
+    s = f"{x:,.{places}f}"
+    return "0" + s[2:] if s.startswith("-0") and float(s.replace(",", "")) == 0 else s
+
+
+def rate(count: int, g: Group) -> str:
+    return f"{num(g.per_thousand(count), 1)}/1k"
+
+
+def group_head(g: Group) -> str:
+    return f"{md(g.name)} (n={g.n}, {g.words:,} words)"
+
+
+def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+# ---- cells ------------------------------------------------------------------------------
+
+
+def _terms(counts: Counter[str]) -> str:
+    return ", ".join(f"{md(t)} ×{n}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def frame_cell(g: Group, lexicon: str, concept: str) -> str:
+    """`accession ×1 · annexation: scare-quoted ×1, in quotes ×1`, with the terms behind a frame
+    when they are not just the frame's own name."""
+    frames: dict[str, Counter[HitKey]] = {}
+    for k, n in g.counts.items():
+        if k.lexicon == lexicon and k.concept == concept:
+            frames.setdefault(k.label, Counter())[k] += n
+    parts = []
+    order = sorted(frames, key=lambda f: (-_voice_total(frames[f], "own"), -sum(frames[f].values()), f))
+    for frame in order:
+        c = frames[frame]
+        own = _voice_total(c, "own")
+        others = [f"{VOICE_WORDS[v]} ×{_voice_total(c, v)}" for v in VOICES[1:] if _voice_total(c, v)]
+        text = md(frame) + (f" ×{own}" if own else "")
+        if others:
+            text += (", " if own else ": ") + ", ".join(others)
+        terms = Counter({k.term: 0 for k in c})
+        for k, n in c.items():
+            terms[k.term] += n
+        if set(t.casefold() for t in terms) != {frame.casefold()}:
+            text += f" ({_terms(terms)})"
+        parts.append(text)
+    return " · ".join(parts) if parts else "–"
+
+
+def _voice_total(c: Counter[HitKey], voice: str) -> int:
+    return sum(n for k, n in c.items() if k.voice == voice)
+
+
+def category_cell(g: Group, lexicon: str, category: str) -> str:
+    by_voice: dict[str, Counter[str]] = {v: Counter() for v in VOICES}
+    for k, n in g.counts.items():
+        if k.lexicon == lexicon and k.label == category and not k.concept:
+            by_voice[k.voice][k.term] += n
+    if not any(by_voice.values()):
+        return "–"
+    total = sum(by_voice["own"].values())
+    text = f"**{total}** ({rate(total, g)})" + (f": {_terms(by_voice['own'])}" if total else "")
+    for v in VOICES[1:]:
+        if by_voice[v]:
+            text += f" · {VOICE_WORDS[v]}: {_terms(by_voice[v])}"
+    return text
+
+
+# ---- sections ---------------------------------------------------------------------------
+
+
+def summary(result: Result) -> list[str]:
+    groups = result.groups
+    lines = ["## Summary", ""]
+    if len(groups) < 2:
+        lines += [
+            f"One group only ({md(groups[0].name)}): nothing to set side by side. "
+            "Group by `outlet` or `article`, or add coverage from other outlets.",
+            "",
+        ]
+        return lines
+    for lex in result.lexicons:
+        if lex.kind == "contrast":
+            lines += _concept_contrasts(lex, groups)
+    for lex in result.lexicons:
+        if lex.kind == "category":
+            lines += _category_lines(lex, groups)
+    tone = sorted(groups, key=lambda g: (g.mean_sentence_compound, g.name))
+    lines.append(
+        f"- **Tone** (VADER, mean over sentences): most negative {group_head(tone[0])} at "
+        f"{num(tone[0].mean_sentence_compound, 3)}; most positive {group_head(tone[-1])} at "
+        f"{num(tone[-1].mean_sentence_compound, 3)}."
+    )
+    grade = sorted(groups, key=lambda g: (g.readability_mean("flesch_kincaid_grade"), g.name))
+    lines.append(
+        f"- **Reading level** (Flesch–Kincaid grade): easiest {group_head(grade[0])} at "
+        f"{num(grade[0].readability_mean('flesch_kincaid_grade'), 1)}; hardest {group_head(grade[-1])} at "
+        f"{num(grade[-1].readability_mean('flesch_kincaid_grade'), 1)}."
+    )
+    return [*lines, ""]
+
+
+def _concept_contrasts(lex: Lexicon, groups: list[Group], most: int = 5) -> list[str]:
+    """Concepts that groups name differently: a frame one group uses in its own voice and
+    another, which also names the thing, does not; strongest where a group only quotes or
+    scare-quotes the frame another uses as its own word."""
+    found = []
+    for concept in _concepts(lex):
+        own: dict[str, set[str]] = {}
+        distanced: dict[str, set[str]] = {}
+        for g in groups:
+            keys = [k for k in g.counts if k.lexicon == lex.file and k.concept == concept]
+            if keys:
+                own[g.name] = {k.label for k in keys if k.voice == "own"}
+                distanced[g.name] = {k.label for k in keys if k.voice != "own"} - own[g.name]
+        pairs = [(a, b) for a in own for b in own if a != b]
+        differ = any(own[a] - own[b] for a, b in pairs)
+        kept_away = any(own[a] & distanced[b] for a, b in pairs)
+        if not (differ or kept_away):
+            continue
+        total = sum(g.total(lex.file, concept=concept) for g in groups)
+        cells = "; ".join(
+            f"{md(g.name)}: {frame_cell(g, lex.file, concept)}" for g in groups if g.name in own
+        )
+        found.append((-int(differ) - int(kept_away), -total, concept, f"- **{md(concept)}** — {cells}."))
+    return [line for *_, line in sorted(found)[:most]]
+
+
+def _category_lines(lex: Lexicon, groups: list[Group]) -> list[str]:
+    """Per category: the groups that use it in their own voice, highest rate first."""
+    lines = []
+    for category in _categories(lex):
+        using: list[tuple[float, str, Group]] = []
+        silent: list[tuple[float, str, Group]] = []
+        for g in groups:
+            n = g.total(lex.file, label=category, voice="own")
+            (using if n else silent).append((-g.per_thousand(n), g.name, g))
+        if not using or (not silent and len({u[0] for u in using}) == 1):
+            continue
+        parts = [f"{md(g.name)} {category_cell(g, lex.file, category)}" for *_, g in sorted(using)]
+        tail = (
+            f"; none in {', '.join(md(name) for _, name, _ in sorted(silent, key=lambda s: s[1]))}"
+            if silent
+            else ""
+        )
+        lines.append(f"  - {md(category)}: " + "; ".join(parts) + tail + ".")
+    if not lines:
+        return []
+    return [f"- **{md(lex.title)}** (own voice, per 1,000 words):", *lines]
+
+
+def _concepts(lex: Lexicon) -> list[str]:
+    return list(dict.fromkeys(e.concept for e in lex.entries))
+
+
+def _categories(lex: Lexicon) -> list[str]:
+    return list(dict.fromkeys(e.category for e in lex.entries))
+
+
+def _owned(state_owned: str) -> str:
+    return {"yes": ", state-owned", "partly": ", partly state-owned"}.get(state_owned, "")
+
+
+def corpus(result: Result) -> list[str]:
+    lines = ["## Corpus", ""]
+    rows = []
+    for a in result.articles:
+        t = a.tag
+        origin = f"{md(t.origin.outlet)} ({t.origin.type}{_owned(t.origin.state_owned)})" if t.origin else "–"
+        owned = f" ({_owned(t.state_owned)[2:]})" if _owned(t.state_owned) else ""
+        rows.append(
+            [
+                code(a.article.id),
+                md(t.outlet),
+                md(t.type) + owned,
+                origin,
+                md(a.article.date) or "–",
+                f"{a.words:,}",
+                md(a.article.title) or "–",
+            ]
+        )
+    lines += table(["id", "outlet", "type", "origin", "date", "words", "title"], rows)
+    lines += ["", "How each article was tagged, and what was cut from the analysed text:", ""]
+    for a in result.articles:
+        lines.append(f"- {code(a.article.id)}: " + "; ".join(md(e) for e in a.tag.evidence))
+        removed = Counter(r.reason for r in a.clean.removed)
+        if removed:
+            lines.append("  - cut: " + "; ".join(f"{md(r)} ×{n}" for r, n in sorted(removed.items())))
+    unknown = [a.article.id for a in result.articles if a.tag.type == "unknown"]
+    if unknown:
+        lines += [
+            "",
+            f"Outlet type unknown for {len(unknown)} article(s): not in the registry and no cue "
+            "in the text. Add the outlet to `lexicons/outlets.csv` or give it in a manifest.",
+        ]
+    if result.warnings:
+        lines += ["", "Skipped or read with care:", ""] + [f"- {md(w)}" for w in result.warnings]
+    return [*lines, ""]
+
+
+def lexicon_tables(result: Result) -> list[str]:
+    lines: list[str] = []
+    heads = [group_head(g) for g in result.groups]
+    for lex in result.lexicons:
+        if lex.kind == "contrast":
+            lines += [
+                f"## Loaded terms side by side: {md(lex.file)}",
+                "",
+                "Each cell: the frames a group uses, own voice first; words it only quotes "
+                "or scare-quotes are marked so.",
+                "",
+            ]
+            rows = [
+                [f"**{md(c)}**"] + [frame_cell(g, lex.file, c) for g in result.groups]
+                for c in _concepts(lex)
+                if any(frame_cell(g, lex.file, c) != "–" for g in result.groups)
+            ]
+            lines += table(["concept", *heads], rows) if rows else ["No term of this lexicon occurs."]
+        else:
+            lines += [
+                f"## {md(lex.title)} ({md(lex.file)})",
+                "",
+                "Each cell: uses in the outlet's own voice, with the rate per 1,000 words, "
+                "then uses inside quotations.",
+                "",
+            ]
+            rows = [
+                [f"**{md(c)}**"] + [category_cell(g, lex.file, c) for g in result.groups]
+                for c in _categories(lex)
+            ]
+            lines += table(["category", *heads], rows)
+        lines.append("")
+    return lines
+
+
+def tone_and_readability(result: Result) -> list[str]:
+    lines = [
+        "## Tone and readability",
+        "",
+        "Tone is VADER's compound score (−1 to +1); a sentence counts as positive at ≥ 0.05 and "
+        "negative at ≤ −0.05. Readability is textstat's, means over the group's articles.",
+        "",
+    ]
+    header = [
+        "group",
+        "articles",
+        "words",
+        "sentences",
+        "tone: sentences (mean)",
+        "positive sentences",
+        "negative sentences",
+        "tone: whole text (mean)",
+        *MEASURES.values(),
+    ]
+    rows = []
+    for g in result.groups:
+        rows.append(
+            [
+                md(g.name),
+                str(g.n),
+                f"{g.words:,}",
+                f"{g.sentences:,}",
+                num(g.mean_sentence_compound, 3),
+                f"{num(100 * g.positive_share, 0)}%",
+                f"{num(100 * g.negative_share, 0)}%",
+                num(g.mean_text_compound, 3),
+                *(num(g.readability_mean(m), 1) for m in MEASURES),
+            ]
+        )
+    return [*lines, *table(header, rows), ""]
+
+
+def kwic(a: ArticleResult, h: Hit) -> str:
+    text = a.clean.text
+    s, e = h.sentence
+    left = max(s, h.start - KWIC_WIDTH)
+    right = min(e, h.end + KWIC_WIDTH)
+    before = ("…" if left > s else "") + md(text[left : h.start])
+    after = md(text[h.end : right]) + ("…" if right < e else "")
+    return f"{before}**{md(text[h.start : h.end])}**{after}"
+
+
+def evidence(result: Result) -> list[str]:
+    lines = [
+        "## Evidence",
+        "",
+        "Every hit counted above, in the words of the text as published "
+        "(id · outlet · type · date · where in the original).",
+        "",
+    ]
+    for lex in result.lexicons:
+        hits = [(a, h) for a in result.articles for h in a.hits if h.entry.lexicon == lex.file]
+        if not hits:
+            continue
+        lines += [f"### {md(lex.title)}", ""]
+        groups = _concepts(lex) if lex.kind == "contrast" else _categories(lex)
+        for name in groups:
+            chosen = [(a, h) for a, h in hits if (h.entry.concept or h.entry.category) == name]
+            if not chosen:
+                continue
+            lines += [f"#### {md(name)} ({len(chosen)})", ""]
+            for a, h in chosen:
+                start, end = a.clean.span_to_original(h.start, h.end)
+                label = h.entry.frame or h.entry.category
+                where = f"{md(a.tag.outlet)} · {md(a.tag.type)} · {md(a.article.date) or '–'}"
+                lines.append(
+                    f"- {code(a.article.id)} · {where} · {md(label)}, {VOICE_WORDS[h.voice]} · "
+                    f"chars {start}–{end}: {kwic(a, h)}"
+                )
+            lines.append("")
+    return lines
+
+
+def markdown(result: Result) -> str:
+    c = result.config
+    groups = ", ".join(f"{md(g.name)} ({g.n})" for g in result.groups)
+    outlets = len({a.tag.outlet for a in result.articles})
+    lines = [
+        f"# Framing comparison: {md(c.name)}",
+        "",
+        f"{len(result.articles)} articles from {outlets} outlets, "
+        f"grouped by {c.by.replace('_', ' ')}: {groups}. "
+        f"Lexicons: {', '.join(code(lex.file) for lex in result.lexicons)}. framing {__version__}.",
+        "",
+    ]
+    lines += summary(result) + corpus(result) + lexicon_tables(result) + tone_and_readability(result)
+    lines += evidence(result)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---- JSON -------------------------------------------------------------------------------
+
+
+def _r(x: float) -> float:
+    return round(x, 4) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _article_json(a: ArticleResult) -> dict[str, object]:
+    t = a.tag
+    hits = []
+    for h in a.hits:
+        start, end = a.clean.span_to_original(h.start, h.end)
+        hits.append(
+            {
+                "lexicon": h.entry.lexicon,
+                "line": h.entry.line,
+                "term": h.entry.term,
+                "concept": h.entry.concept,
+                "frame": h.entry.frame,
+                "category": h.entry.category,
+                "matched": a.article.text[start:end],
+                "start": start,
+                "end": end,
+                "voice": h.voice,
+            }
+        )
+    return {
+        "id": a.article.id,
+        "source": a.article.source,
+        "outlet": t.outlet,
+        "outlet_type": t.type,
+        "state_owned": t.state_owned,
+        "origin": None
+        if t.origin is None
+        else {"outlet": t.origin.outlet, "type": t.origin.type, "state_owned": t.origin.state_owned},
+        "evidence": list(t.evidence),
+        "date": a.article.date,
+        "url": a.article.url,
+        "title": a.article.title,
+        "words": a.words,
+        "sentences": a.sentences,
+        "quoted_share": _r(a.quoted_share),
+        "sentiment": {
+            "text_compound": _r(a.sentiment.text_compound),
+            "mean_sentence_compound": _r(a.sentiment.mean_sentence),
+            "positive_sentences": a.sentiment.positive,
+            "negative_sentences": a.sentiment.negative,
+        },
+        "readability": {k: _r(v) for k, v in vars(a.readability).items()},
+        "removed": [{"reason": r.reason, "start": r.start, "end": r.end} for r in a.clean.removed],
+        "hits": hits,
+    }
+
+
+def _group_json(g: Group) -> dict[str, object]:
+    counts = [
+        {
+            "lexicon": k.lexicon,
+            "concept": k.concept,
+            "label": k.label,
+            "term": k.term,
+            "voice": k.voice,
+            "count": n,
+            "per_1000_words": _r(g.per_thousand(n)),
+        }
+        for k, n in sorted(
+            g.counts.items(),
+            key=lambda kv: (kv[0].lexicon, kv[0].concept, kv[0].label, kv[0].term, kv[0].voice),
+        )
+    ]
+    return {
+        "name": g.name,
+        "articles": g.articles,
+        "words": g.words,
+        "sentences": g.sentences,
+        "sentiment": {
+            "mean_sentence_compound": _r(g.mean_sentence_compound),
+            "positive_share": _r(g.positive_share),
+            "negative_share": _r(g.negative_share),
+            "mean_text_compound": _r(g.mean_text_compound),
+        },
+        "readability": {m: _r(g.readability_mean(m)) for m in MEASURES},
+        "counts": counts,
+    }
+
+
+def to_json(result: Result) -> str:
+    data = {
+        "framing_version": __version__,
+        "name": result.config.name,
+        "by": result.config.by,
+        "lexicons": [
+            {"file": lex.file, "kind": lex.kind, "entries": len(lex.entries), "sha256": lex.sha256}
+            for lex in result.lexicons
+        ],
+        "registry": [{"file": f, "sha256": h} for f, h in sorted(result.registry.sha256.items())],
+        "warnings": result.warnings,
+        "articles": [_article_json(a) for a in result.articles],
+        "groups": [_group_json(g) for g in result.groups],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

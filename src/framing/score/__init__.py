@@ -1,0 +1,1 @@
+"""Scorers: each takes text (a Document) and returns plain data; none touches the disk."""

@@ -1,0 +1,67 @@
+"""Lexicon hits, each with its sentence and its voice.
+
+Voice is the heart of the comparison: the same word in the outlet's own narration, inside
+someone else's quoted words, or alone in quotation marks (a scare quote) says three
+different things about the outlet.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Literal
+
+from framing.document import Document
+from framing.lexicon.load import Entry, Lexicon
+from framing.lexicon.match import Matcher
+from framing.quotes import innermost, is_scare_quote
+
+Voice = Literal["own", "quoted", "scare"]
+VOICES: tuple[Voice, ...] = ("own", "scare", "quoted")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: Entry
+    start: int  # offsets in the analysed text
+    end: int
+    voice: Voice
+    sentence: tuple[int, int]  # the span of its sentence
+
+
+class LexiconScorer:
+    def __init__(self, lexicons: list[Lexicon]) -> None:
+        self.lexicons = lexicons
+        self._matchers = [Matcher(lex.entries) for lex in lexicons]
+        patterns = {p for lex in lexicons for e in lex.entries for p in e.context}
+        self._context = {p: Matcher([_probe(p)]) for p in sorted(patterns)}
+
+    def hits(self, doc: Document) -> list[Hit]:
+        out: list[Hit] = []
+        starts = [t.start for t in doc.tokens]
+        for matcher in self._matchers:
+            for m in matcher.find(doc.text, doc.tokens):
+                start, end = doc.tokens[m.first].start, doc.tokens[m.last - 1].end
+                sentence = doc.sentence_of(start)
+                if m.entry.context and not self._context_holds(m.entry, doc, sentence, starts):
+                    continue
+                out.append(Hit(m.entry, start, end, voice(doc, start, end), doc.sentences[sentence]))
+        return out
+
+    def _context_holds(self, entry: Entry, doc: Document, sentence: int, starts: list[int]) -> bool:
+        s, e = doc.sentences[sentence]
+        toks = doc.tokens[bisect_left(starts, s) : bisect_right(starts, e - 1)]
+        return any(self._context[p].find(doc.text, toks) for p in entry.context)
+
+
+def voice(doc: Document, start: int, end: int) -> Voice:
+    enclosing = innermost(doc.quotes, start, end)
+    if not enclosing:
+        return "own"
+    if all(is_scare_quote(doc.text, q, start, end) for q in enclosing):
+        return "scare"
+    return "quoted"
+
+
+def _probe(pattern: tuple[str, ...]) -> Entry:
+    return Entry("", 0, " ".join(pattern), pattern, "", "", "context", (), "")
