@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -77,32 +78,54 @@ def decode_article(data: bytes, shown: str) -> tuple[str | None, str]:
 
 
 _CONTROL = set(range(0x00, 0x09)) | {0x0B, 0x0C} | set(range(0x0E, 0x20))
+_LETTERS = re.compile(r"[^\W\d_]+")
+# The ten most frequent letters of Russian make up about two thirds of its letters; the same
+# bytes from another single-byte script read as cp1251 (Greek, say) give a scatter of others.
+_RUSSIAN_COMMON = frozenset("оеаинтсрвлОЕАИНТСРВЛ")
 
 
 def guess_legacy_encoding(data: bytes) -> str | None:
-    """cp1251 or cp1252 (latin-1's superset) when the bytes read as that, else None.
+    """cp1251 or cp1252 (latin-1's superset) when the bytes read convincingly as that, else None.
 
-    Bytes above 0x7F in cp1251 Russian text are almost all Cyrillic letters; in cp1252
-    Western text, accented Latin letters and typographic punctuation. Anything else — control
-    bytes, undefined code points, a mix — is not guessed at.
+    Read as the right code page, words are in one script: Russian words are Cyrillic through
+    and through, with Russian letter frequencies; Western words mix accented letters into
+    plain ones ("déclaré"). Read as the wrong one, words come out in a jumble ("secrйtaire",
+    "Ãåíåðàë"). Anything else — control bytes, undefined code points — is not guessed at.
     """
-    high = [b for b in data if b >= 0x80]
-    if not high or any(b in _CONTROL for b in data):
+    if not any(b >= 0x80 for b in data) or any(b in _CONTROL for b in data):
         return None
-    cyrillic = sum(1 for b in high if b >= 0xC0 or b in (0xA8, 0xB8))
-    if cyrillic >= 0.9 * len(high):
-        text = data.decode("cp1251")
-        letters = [c for c in text if c.isalpha() and not c.isascii()]
-        # Russian text in cp1251 is mostly lower case; the same bytes read as cp1252 would
-        # be mostly accented capitals and lower-case letters mixed at random.
-        if letters and sum(1 for c in letters if c.islower()) >= 0.6 * len(letters):
-            return "cp1251"
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
+    for encoding, looks_right in (("cp1251", _looks_russian), ("cp1252", _looks_western)):
+        try:
+            if looks_right(data.decode(encoding)):
+                return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _non_ascii_words(text: str) -> tuple[list[str], int]:
+    """Words with a non-ASCII letter, and how many of them also have an ASCII letter."""
+    words = [w for w in _LETTERS.findall(text) if not w.isascii()]
+    mixed = sum(1 for w in words if any(c.isascii() for c in w))
+    return words, mixed
+
+
+def _looks_russian(text: str) -> bool:
+    high = [c for c in text if not c.isascii()]
+    cyrillic = [c for c in high if "\u0400" <= c <= "\u04ff"]
+    words, mixed = _non_ascii_words(text)
+    return (
+        bool(cyrillic)
+        and len(cyrillic) >= 0.9 * len(high)
+        and mixed <= 0.1 * len(words)
+        and sum(1 for c in cyrillic if c in _RUSSIAN_COMMON) >= 0.45 * len(cyrillic)
+    )
+
+
+def _looks_western(text: str) -> bool:
     odd = [c for c in text if not c.isascii() and not (c.isalpha() or c in "‘’“”–—…•€£©®°«»·´¨§")]
-    return "cp1252" if len(odd) <= 0.05 * len(high) else None
+    words, mixed = _non_ascii_words(text)
+    return not odd and (not words or mixed >= 0.5 * len(words))
 
 
 def read_inputs(paths: list[Path], warn: Warn = _stderr) -> Iterator[Article]:

@@ -1,0 +1,131 @@
+"""Cleaning: general steps on made-up text, then what the seeds README says each page left in."""
+
+from framing.clean import (
+    clean,
+    footer,
+    forum_profile,
+    icon_strip,
+    promotions,
+    repeated_paragraphs,
+    timestamp_lines,
+)
+
+from helpers import seed_text
+
+
+def cut_text(text: str, step) -> list[str]:
+    return [text[c.start : c.end] for c in step(text)]
+
+
+def test_offsets_map_back_to_the_original():
+    original = "JUNK LINE icon a icon b icon c icon d icon e\nReal text here.\nReal text here.\nEnd."
+    c = clean(original)
+    assert c.text == "Real text here.\nEnd."
+    for i, ch in enumerate(c.text):
+        assert original[c.to_original(i)] == ch
+    start, end = c.span_to_original(c.text.index("End"), c.text.index("End") + 3)
+    assert original[start:end] == "End"
+
+
+def test_cleaning_only_cuts_characters():
+    original = seed_text("003")
+    c = clean(original)
+    assert "".join(original[s:e] for s, e in c.pieces) == c.text
+    assert len(c.text) + sum(r.end - r.start for r in c.removed) == len(original)
+
+
+def test_promotion_glued_to_the_next_sentence_keeps_the_sentence():
+    text = "Also on example.com Big news about something elseIn April, the minister spoke."
+    assert cut_text(text, promotions) == ["Also on example.com Big news about something else"]
+
+
+def test_promotion_on_its_own_line():
+    text = "First.\nREAD MORE: Another story entirely\nSecond."
+    assert cut_text(text, promotions) == ["READ MORE: Another story entirely\n"]
+
+
+def test_icon_strip_needs_many_icon_words():
+    assert icon_strip("The icon of the era.\n") == []
+    assert len(icon_strip("icon a icon b icon c icon d icon e\n")) == 1
+
+
+def test_timestamp_line_only_when_alone():
+    assert cut_text("7 Apr, 2016 05:27\nOn 7 Apr, 2016 he spoke.", timestamp_lines) == ["7 Apr, 2016 05:27\n"]
+
+
+def test_footer_only_at_the_end_and_only_furniture():
+    body = "A long real paragraph about the news that goes on for a while.\n"
+    assert footer(body + "Share this story!\nAdd a comment") != []
+    # A body line that happens to start like furniture, followed by real copy, stays.
+    assert footer("Tags: none\n" + body * 15) == []
+
+
+def test_forum_profile_block_needs_two_labels():
+    block = "someone\nMEMBER\n- Joined\n- Jun 23, 2013\n- Messages\n- 10\nReal post text that is long enough here.\n"
+    assert cut_text(block, forum_profile) == ["someone\nMEMBER\n- Joined\n- Jun 23, 2013\n- Messages\n- 10\n"]
+    assert forum_profile("Joined the talks\nA normal article line that is long enough.\n") == []
+
+
+def test_repeated_paragraphs_keep_the_first_copy():
+    text = "Headline\nHeadline\nBody one is here with enough words to count.\nBody one is here with enough words to count.\n"
+    cuts = repeated_paragraphs(text)
+    assert [text[c.start : c.end] for c in cuts] == ["Headline\n", "Body one is here with enough words to count.\n"]
+    assert cuts[0].start == len("Headline\n")
+
+
+def test_near_duplicate_paragraph():
+    a = "The council met on Monday in Brussels to discuss the situation in the region at length.\n"
+    b = "The council met on Monday in Brussels to discuss the situation in the region at length today.\n"
+    assert [c.reason for c in repeated_paragraphs(a + b)] == ["near-duplicate paragraph"]
+
+
+# ---- the seeds, against their README ---------------------------------------------------
+
+
+def test_002_icon_strip_dateline_and_doubled_headline_are_gone():
+    c = clean(seed_text("002"))
+    assert "icon" not in c.text.split("\n", 3)[0:3].__str__()
+    assert "bookmark" not in c.text
+    assert "05:27" not in c.text
+    assert c.text.count("We need to talk… Stoltenberg says NATO seeking Russia meeting") == 1
+
+
+def test_003_every_promotion_is_gone_and_the_glued_sentences_stay():
+    c = clean(seed_text("003"))
+    assert "Also on rt.com" not in c.text
+    for promoted in ("marshal 20 new military formations", "RFERL backtracks", "insists bloc’s supreme commander"):
+        assert promoted not in c.text
+    for sentence in (
+        "In April, Russia’s foreign minister, Sergey Lavrov, rejected claims",
+        "Last week, Russian Defense Minister Sergey Shoigu said",
+        "Since then, relations have deteriorated significantly.",
+    ):
+        assert sentence in c.text
+    assert "Share this story" not in c.text
+    assert c.text.rstrip().endswith("primarily through NATO.”")
+
+
+def test_001_footer_is_gone_and_the_body_ends_where_the_article_does():
+    c = clean(seed_text("001"))
+    for junk in ("Share to friends", "Killian Jones", "Chief-Editor", "admin@ustv.online", "Rate author", "Add a comment"):
+        assert junk not in c.text
+    assert c.text.rstrip().endswith("this has not brought any tangible results.")
+    assert c.text.count("Relations with Russia have hit rock bottom”") == 1
+    assert "Stoltenberg meets US President Biden" in c.text  # a crosshead, not furniture
+
+
+def test_004_profile_block_gone_and_tass_text_counted_once():
+    original = seed_text("004")
+    c = clean(original)
+    for junk in ("vostok", "PDF THINK TANK", "Joined", "Reaction score", "10,291", "Location"):
+        assert junk not in c.text
+    assert original.count("TASS, December 26.") == 2
+    assert c.text.count("TASS, December 26.") == 1
+    assert c.text.count("The source noted that NATO was in talks with Russia on this issue") == 1
+    assert c.text.count("carefully review Moscow’s proposals.") == 1
+
+
+def test_000_keeps_its_headline_and_body():
+    original = seed_text("000")
+    c = clean(original)
+    assert c.text == original  # nothing in 000 is furniture

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+from framing.document import prepare
+from framing.lexicon.load import read_lexicon
+from framing.lexicon.match import Matcher
+from framing.score.lexicon import LexiconScorer
+
+
+def lexicon(tmp_path: Path, body: str, header: str = "concept,frame,term,context,note"):
+    path = tmp_path / "test.csv"
+    path.write_text(header + "\n" + body, encoding="utf-8")
+    lex, problems = read_lexicon(path)
+    assert not problems, problems
+    return lex
+
+
+def found(lex, text: str) -> list[tuple[str, str]]:
+    doc = prepare(text)
+    return [(text[h.start : h.end], h.entry.frame or h.entry.category) for h in LexiconScorer([lex]).hits(doc)]
+
+
+def test_case_insensitive_whole_words(tmp_path):
+    lex = lexicon(tmp_path, "n,bloc,bloc,,\n")
+    assert found(lex, "The Bloc, a bloc; blocs and ablock.") == [("Bloc", "bloc"), ("bloc", "bloc")]
+
+
+def test_glob_covers_endings(tmp_path):
+    lex = lexicon(tmp_path, "c,annex,annex*,,\n")
+    assert [t for t, _ in found(lex, "annexed, annexation and annex but not an.")] == ["annexed", "annexation", "annex"]
+
+
+def test_longest_match_wins_and_nothing_is_counted_twice(tmp_path):
+    lex = lexicon(tmp_path, "n,bloc,bloc,,\nn,bloc,military bloc,,\nn,bloc,Western military bloc,,\n")
+    assert found(lex, "the Western military bloc and a military bloc") == [
+        ("Western military bloc", "bloc"),
+        ("military bloc", "bloc"),
+    ]
+
+
+def test_multi_word_terms_match_across_hyphens_and_spaces_not_sentences(tmp_path):
+    lex = lexicon(tmp_path, "h,so-called,so-called,,\nn,bloc,military bloc,,\n")
+    text = "a so-called deal, a so called deal, military. Bloc"
+    assert [t for t, _ in found(lex, text)] == ["so-called", "so called"]
+
+
+def test_exact_term_beats_glob_of_same_length(tmp_path):
+    lex = lexicon(tmp_path, "c,annexation,annexation,,\nc,annexation,annex*,,\n")
+    (hit,) = LexiconScorer([lex]).hits(prepare("the annexation"))
+    assert hit.entry.term == "annexation"
+
+
+def test_context_must_hold_in_the_same_sentence(tmp_path):
+    lex = lexicon(tmp_path, "crimea,accession,accession,crimea*;sevastopol,\n")
+    text = "Crimea’s accession to Russia. The accession of new members. Accession of the Crimean peninsula."
+    assert [t for t, _ in found(lex, text)] == ["accession", "Accession"]
+
+
+def test_category_lexicon(tmp_path):
+    lex = lexicon(tmp_path, "distancing,claimed,,\nneutral,said,,\n", header="category,term,context,note")
+    assert found(lex, "He said so, she claimed.") == [("said", "neutral"), ("claimed", "distancing")]
+
+
+def test_matcher_finds_every_occurrence_in_one_pass(tmp_path):
+    lex = lexicon(tmp_path, "n,alliance,alliance,,\n")
+    doc = prepare("alliance " * 1000)
+    assert len(Matcher(lex.entries).find(doc.text, doc.tokens)) == 1000

@@ -1,0 +1,34 @@
+from framing.text import sentences, term_tokens, tokens, word_count
+
+
+def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
+    assert [t.norm for t in tokens("Crimea’s so-called “Annexation”")] == ["crimea", "s", "so", "called", "annexation"]
+
+
+def test_token_offsets_point_into_the_text():
+    text = "NATO’s bloc"
+    assert [(t.start, t.end) for t in tokens(text)] == [(0, 4), (5, 6), (7, 11)]
+
+
+def test_term_tokens_keep_the_glob_on_its_word():
+    assert term_tokens("Security safeguard*") == ["security", "safeguard*"]
+
+
+def test_word_count_counts_compounds_and_contractions_once():
+    # by hand: The | NATO-Russia | Council | hasn’t | met | in | 19 | months -> 8
+    assert word_count("The NATO-Russia Council hasn’t met in 19 months.") == 8
+
+
+def test_sentences_split_at_full_stops_but_not_after_abbreviations_or_initials():
+    text = "Gen. Tod D. Wolters spoke. The U.S. envoy said no! “Really?” he asked.\nA new line"
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == ["Gen. Tod D. Wolters spoke.", "The U.S. envoy said no!", "“Really?” he asked.", "A new line"]
+
+
+def test_sentences_include_closing_quotes():
+    text = "“The ball is now on Russia’s side.” He left."
+    assert [text[s:e] for s, e in sentences(text)] == ["“The ball is now on Russia’s side.”", "He left."]
+
+
+def test_empty_text_has_no_sentences():
+    assert sentences("") == [] and sentences("  \n \n") == []
