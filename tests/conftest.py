@@ -6,6 +6,7 @@ import pytest
 
 from framing.config import CompareConfig
 from framing.pipeline import Result, run
+
 from helpers import LEXICONS, SEEDS
 
 

@@ -69,7 +69,10 @@ def test_forum_profile_block_needs_two_labels():
 def test_repeated_paragraphs_keep_the_first_copy():
     text = "Headline\nHeadline\nBody one is here with enough words to count.\nBody one is here with enough words to count.\n"
     cuts = repeated_paragraphs(text)
-    assert [text[c.start : c.end] for c in cuts] == ["Headline\n", "Body one is here with enough words to count.\n"]
+    assert [text[c.start : c.end] for c in cuts] == [
+        "Headline\n",
+        "Body one is here with enough words to count.\n",
+    ]
     assert cuts[0].start == len("Headline\n")
 
 
@@ -93,7 +96,11 @@ def test_002_icon_strip_dateline_and_doubled_headline_are_gone():
 def test_003_every_promotion_is_gone_and_the_glued_sentences_stay():
     c = clean(seed_text("003"))
     assert "Also on rt.com" not in c.text
-    for promoted in ("marshal 20 new military formations", "RFERL backtracks", "insists bloc’s supreme commander"):
+    for promoted in (
+        "marshal 20 new military formations",
+        "RFERL backtracks",
+        "insists bloc’s supreme commander",
+    ):
         assert promoted not in c.text
     for sentence in (
         "In April, Russia’s foreign minister, Sergey Lavrov, rejected claims",
@@ -107,7 +114,14 @@ def test_003_every_promotion_is_gone_and_the_glued_sentences_stay():
 
 def test_001_footer_is_gone_and_the_body_ends_where_the_article_does():
     c = clean(seed_text("001"))
-    for junk in ("Share to friends", "Killian Jones", "Chief-Editor", "admin@ustv.online", "Rate author", "Add a comment"):
+    for junk in (
+        "Share to friends",
+        "Killian Jones",
+        "Chief-Editor",
+        "admin@ustv.online",
+        "Rate author",
+        "Add a comment",
+    ):
         assert junk not in c.text
     assert c.text.rstrip().endswith("this has not brought any tangible results.")
     assert c.text.count("Relations with Russia have hit rock bottom”") == 1

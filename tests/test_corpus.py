@@ -5,6 +5,7 @@ import pytest
 
 from framing.corpus import decode_article, guess_legacy_encoding, read_inputs, read_path
 from framing.errors import InputError
+
 from helpers import SEEDS
 
 RUSSIAN = "Генеральный секретарь НАТО заявил, что альянс готов к диалогу с Россией."
@@ -51,8 +52,10 @@ def test_cp1251_and_latin1_are_detected_with_a_warning(tmp_path):
     warnings: list[str] = []
     got = {a.id: a.text for a in articles(tmp_path, warnings)}
     assert got == {"ru": RUSSIAN, "fr": FRENCH}
-    assert warnings == ["tmp/fr.txt: not UTF-8; read as cp1252 (detected)".replace("tmp", tmp_path.name),
-                        "tmp/ru.txt: not UTF-8; read as cp1251 (detected)".replace("tmp", tmp_path.name)]
+    assert warnings == [
+        "tmp/fr.txt: not UTF-8; read as cp1252 (detected)".replace("tmp", tmp_path.name),
+        "tmp/ru.txt: not UTF-8; read as cp1251 (detected)".replace("tmp", tmp_path.name),
+    ]
 
 
 def test_undecidable_bytes_are_refused_by_name():
@@ -95,8 +98,15 @@ def test_manifest_errors(tmp_path):
 
 def test_jsonl_with_media_cloud_names_and_gzip(tmp_path):
     rows = [
-        {"stories_id": 11, "media_name": "Reuters", "media_url": "reuters.com", "publish_date": "2021-01-01",
-         "title": "T", "url": "https://reuters.com/x", "text": "Body one."},
+        {
+            "stories_id": 11,
+            "media_name": "Reuters",
+            "media_url": "reuters.com",
+            "publish_date": "2021-01-01",
+            "title": "T",
+            "url": "https://reuters.com/x",
+            "text": "Body one.",
+        },
         {"stories_id": 12, "media_name": "RT", "publish_date": None, "title": "U", "text": "Body two."},
     ]
     path = tmp_path / "export.jsonl.gz"
@@ -127,7 +137,9 @@ def test_jsonl_errors_name_the_line(tmp_path):
 
 def test_csv_with_quoted_newlines_and_hostile_titles(tmp_path):
     path = tmp_path / "a.csv"
-    path.write_text('id,outlet,title,text\n1,RT,"A | <b>bold</b> **x**","Line one,\nline two."\n', encoding="utf-8")
+    path.write_text(
+        'id,outlet,title,text\n1,RT,"A | <b>bold</b> **x**","Line one,\nline two."\n', encoding="utf-8"
+    )
     (a,) = articles(path)
     assert (a.title, a.text) == ("A | <b>bold</b> **x**", "Line one,\nline two.")
 
@@ -164,9 +176,9 @@ def test_missing_input_and_unknown_kind(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         list(read_path(tmp_path / "nope"))
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(InputError, match="not a folder, .txt, .jsonl or .csv file"):
+    with pytest.raises(InputError, match=r"not a folder, \.txt, \.jsonl or \.csv file"):
         list(read_path(tmp_path / "x.pdf"))
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match="no .txt files in this folder"):
+    with pytest.raises(InputError, match=r"no \.txt files in this folder"):
         list(read_path(empty))

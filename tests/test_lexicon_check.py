@@ -6,6 +6,7 @@ import pytest
 
 from framing.errors import LexiconError
 from framing.lexicon.load import load_lexicons, read_lexicon
+
 from helpers import LEXICONS
 
 HEADER = "concept,frame,term,context,note\n"
@@ -24,18 +25,35 @@ def test_bundled_lexicons_load_and_cover_the_issue():
     concepts = {e.concept for e in contrasts.entries}
     assert len(concepts) >= 25
     frames = {(e.concept, e.frame) for e in contrasts.entries}
-    for needed in [("crimea_2014", "annexation"), ("crimea_2014", "accession"), ("crimea_2014", "reunification"),
-                   ("kyiv_spelling", "Kyiv (Ukrainian)"), ("kyiv_spelling", "Kiev (Russian)"),
-                   ("donbas_spelling", "Donbass (Russian)"), ("nato_label", "bloc"),
-                   ("nato_growth", "enlargement"), ("nato_growth", "expansion"),
-                   ("war_2022", "invasion"), ("war_2022", "special operation"),
-                   ("donbas_forces", "separatists"), ("donbas_forces", "militia"),
-                   ("donbas_forces", "republics")]:
+    for needed in [
+        ("crimea_2014", "annexation"),
+        ("crimea_2014", "accession"),
+        ("crimea_2014", "reunification"),
+        ("kyiv_spelling", "Kyiv (Ukrainian)"),
+        ("kyiv_spelling", "Kiev (Russian)"),
+        ("donbas_spelling", "Donbass (Russian)"),
+        ("nato_label", "bloc"),
+        ("nato_growth", "enlargement"),
+        ("nato_growth", "expansion"),
+        ("war_2022", "invasion"),
+        ("war_2022", "special operation"),
+        ("donbas_forces", "separatists"),
+        ("donbas_forces", "militia"),
+        ("donbas_forces", "republics"),
+    ]:
         assert needed in frames
     verbs = {(e.category, e.term) for e in lexicons["attribution_verbs.csv"].entries}
-    for needed in [("neutral", "said"), ("neutral", "told"), ("distancing", "claimed"), ("distancing", "alleged"),
-                   ("distancing", "insisted"), ("emphatic", "stressed"), ("emphatic", "emphasized"),
-                   ("combative", "blasted"), ("combative", "slammed")]:
+    for needed in [
+        ("neutral", "said"),
+        ("neutral", "told"),
+        ("distancing", "claimed"),
+        ("distancing", "alleged"),
+        ("distancing", "insisted"),
+        ("emphatic", "stressed"),
+        ("emphatic", "emphasized"),
+        ("combative", "blasted"),
+        ("combative", "slammed"),
+    ]:
         assert needed in verbs
     labels = {e.term for e in lexicons["labels.csv"].entries}
     assert {"so-called", "regime", "hegemony", "anti-Russian rhetoric", "Russian threat"} <= labels
@@ -49,11 +67,16 @@ def test_missing_and_unknown_columns(tmp_path):
 
 
 def test_empty_term_and_empty_frame(tmp_path):
-    assert problems(tmp_path, "# comment\nc,f,,,\nc,,x,,\n") == ["bad.csv:3: empty term", "bad.csv:4: empty frame"]
+    assert problems(tmp_path, "# comment\nc,f,,,\nc,,x,,\n") == [
+        "bad.csv:3: empty term",
+        "bad.csv:4: empty frame",
+    ]
 
 
 def test_duplicate_entry_names_both_lines(tmp_path):
-    assert problems(tmp_path, "c,f,bloc,,\n\nc,f,Bloc,,\n") == ["bad.csv:4: duplicate entry 'Bloc': already on line 2"]
+    assert problems(tmp_path, "c,f,bloc,,\n\nc,f,Bloc,,\n") == [
+        "bad.csv:4: duplicate entry 'Bloc': already on line 2"
+    ]
 
 
 def test_one_term_in_two_frames(tmp_path):
@@ -76,10 +99,16 @@ def test_glob_that_swallows_another_frames_term(tmp_path):
         ("*ation", "malformed glob in term '*ation': '*' may only end a word, once"),
         ("annex**", "malformed glob in term 'annex**': '*' may only end a word, once"),
         ("an*", "malformed glob in term 'an*': the part before '*' needs at least 3 letters"),
-        ("U.S. envoy", "term 'U.S. envoy' has '.', which matching cannot see: write words, spaces, hyphens "
-                       "and apostrophes only"),
-        ("(regime)", "term '(regime)' has '()', which matching cannot see: write words, spaces, hyphens "
-                     "and apostrophes only"),
+        (
+            "U.S. envoy",
+            "term 'U.S. envoy' has '.', which matching cannot see: write words, spaces, hyphens "
+            "and apostrophes only",
+        ),
+        (
+            "(regime)",
+            "term '(regime)' has '()', which matching cannot see: write words, spaces, hyphens "
+            "and apostrophes only",
+        ),
     ],
 )
 def test_terms_that_could_never_match_are_errors(tmp_path, term, message):
@@ -105,7 +134,9 @@ def test_not_utf8(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes(HEADER.encode() + "c,f,caf\xe9,,\n".encode("latin-1"))
     _, found = read_lexicon(path)
-    assert [str(p).split("/")[-1] for p in found] == ["latin.csv:2: not UTF-8 (byte 0xe9); save the file as UTF-8"]
+    assert [str(p).split("/")[-1] for p in found] == [
+        "latin.csv:2: not UTF-8 (byte 0xe9); save the file as UTF-8"
+    ]
 
 
 def test_header_of_neither_kind(tmp_path):
@@ -131,3 +162,14 @@ def test_load_lexicons_reports_every_file(tmp_path):
     with pytest.raises(LexiconError) as e:
         load_lexicons(tmp_path)
     assert [(Path(p.path).name, p.line) for p in e.value.problems] == [("a.csv", 2), ("b.csv", 2)]
+
+
+def test_a_hash_inside_a_quoted_field_is_not_a_comment(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text(HEADER + 'c,f,bloc,,"first line\n# not a comment"\nc,f,alliance,,\n', encoding="utf-8")
+    lex, found = read_lexicon(path)
+    assert not found and lex is not None
+    assert [(e.term, e.line, e.note) for e in lex.entries] == [
+        ("bloc", 2, "first line\n# not a comment"),
+        ("alliance", 4, ""),
+    ]

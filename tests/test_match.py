@@ -16,7 +16,9 @@ def lexicon(tmp_path: Path, body: str, header: str = "concept,frame,term,context
 
 def found(lex, text: str) -> list[tuple[str, str]]:
     doc = prepare(text)
-    return [(text[h.start : h.end], h.entry.frame or h.entry.category) for h in LexiconScorer([lex]).hits(doc)]
+    return [
+        (text[h.start : h.end], h.entry.frame or h.entry.category) for h in LexiconScorer([lex]).hits(doc)
+    ]
 
 
 def test_case_insensitive_whole_words(tmp_path):
@@ -26,7 +28,11 @@ def test_case_insensitive_whole_words(tmp_path):
 
 def test_glob_covers_endings(tmp_path):
     lex = lexicon(tmp_path, "c,annex,annex*,,\n")
-    assert [t for t, _ in found(lex, "annexed, annexation and annex but not an.")] == ["annexed", "annexation", "annex"]
+    assert [t for t, _ in found(lex, "annexed, annexation and annex but not an.")] == [
+        "annexed",
+        "annexation",
+        "annex",
+    ]
 
 
 def test_longest_match_wins_and_nothing_is_counted_twice(tmp_path):

@@ -2,6 +2,7 @@ import shutil
 
 from framing.clean import clean
 from framing.outlets import domain_of, load_registry, read_registry, tag
+
 from helpers import LEXICONS
 
 
@@ -13,8 +14,23 @@ def test_registry_has_the_outlets_users_meet():
     reg = registry()
     assert len(reg.outlets) >= 30
     assert all(o.note for o in reg.outlets)
-    for name in ["TASS", "RIA Novosti", "Interfax", "Sputnik", "RT", "News Front", "DPA", "Anadolu", "Reuters",
-                 "AP", "AFP", "Xinhua", "CGTN", "BBC", "DW"]:
+    for name in [
+        "TASS",
+        "RIA Novosti",
+        "Interfax",
+        "Sputnik",
+        "RT",
+        "News Front",
+        "DPA",
+        "Anadolu",
+        "Reuters",
+        "AP",
+        "AFP",
+        "Xinhua",
+        "CGTN",
+        "BBC",
+        "DW",
+    ]:
         assert reg.by_name(name) is not None, name
     assert {"agency", "state_media", "forum_repost", "aggregator", "other", "unknown"} <= set(reg.types)
     assert reg.by_name("tass").state_owned == "yes"
@@ -40,14 +56,19 @@ def test_tag_from_text_cues_alone():
     text = "Story text here.\nAlso on rt.com Another headlineThe rest of it."
     t = tag("", "", clean(text), registry())
     assert (t.outlet, t.type) == ("RT", "state_media")
-    profile = "nick\n- Joined\n- Jan 1, 2020\n- Messages\n- 5\nThe post body that is long enough to be text.\n"
+    profile = (
+        "nick\n- Joined\n- Jan 1, 2020\n- Messages\n- 5\nThe post body that is long enough to be text.\n"
+    )
     t = tag("", "", clean(profile), registry())
     assert (t.outlet, t.type) == ("unknown", "forum_repost")
 
 
 def test_wire_datelines_name_the_origin():
-    for line, agency in [("MOSCOW, Dec 26 (Reuters) - The talks", "Reuters"), ("WASHINGTON (AP) — The talks", "AP"),
-                         ("Interfax, March 3. The talks went on.", "Interfax")]:
+    for line, agency in [
+        ("MOSCOW, Dec 26 (Reuters) - The talks", "Reuters"),
+        ("WASHINGTON (AP) — The talks", "AP"),
+        ("Interfax, March 3. The talks went on.", "Interfax"),
+    ]:
         t = tag("Some Blog", "", clean(line + "\nMore."), registry())
         assert t.origin is not None and t.origin.outlet == agency, line
         assert t.type == "unknown" and "not in the registry" in t.evidence[0]

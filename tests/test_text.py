@@ -2,7 +2,13 @@ from framing.text import sentences, term_tokens, tokens, word_count
 
 
 def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
-    assert [t.norm for t in tokens("Crimea’s so-called “Annexation”")] == ["crimea", "s", "so", "called", "annexation"]
+    assert [t.norm for t in tokens("Crimea’s so-called “Annexation”")] == [
+        "crimea",
+        "s",
+        "so",
+        "called",
+        "annexation",
+    ]
 
 
 def test_token_offsets_point_into_the_text():
@@ -22,7 +28,12 @@ def test_word_count_counts_compounds_and_contractions_once():
 def test_sentences_split_at_full_stops_but_not_after_abbreviations_or_initials():
     text = "Gen. Tod D. Wolters spoke. The U.S. envoy said no! “Really?” he asked.\nA new line"
     got = [text[s:e] for s, e in sentences(text)]
-    assert got == ["Gen. Tod D. Wolters spoke.", "The U.S. envoy said no!", "“Really?” he asked.", "A new line"]
+    assert got == [
+        "Gen. Tod D. Wolters spoke.",
+        "The U.S. envoy said no!",
+        "“Really?” he asked.",
+        "A new line",
+    ]
 
 
 def test_sentences_include_closing_quotes():

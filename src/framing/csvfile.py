@@ -53,14 +53,17 @@ def read_table(path: Path, shown: str | None = None, text: str | None = None) ->
 
 
 def parse_table(text: str, shown: str) -> Table:
-    physical = text.splitlines()
+    physical = text.splitlines(keepends=True)
     problems: list[Problem] = []
     consumed: list[int] = []  # physical line numbers handed to the csv reader, in order
 
     def feed() -> Iterator[str]:
+        inside_quotes = False  # a quoted field runs on from the line before
         for number, line in enumerate(physical, start=1):
-            if not line.strip() or line.lstrip().startswith("#"):
+            if not inside_quotes and (not line.strip() or line.lstrip().startswith("#")):
                 continue
+            if line.count('"') % 2:
+                inside_quotes = not inside_quotes
             consumed.append(number)
             yield line
 

@@ -204,7 +204,7 @@ def tag(outlet_name: str, url: str, clean: CleanText, registry: Registry) -> Tag
     if promo:
         promoted = registry.by_domain(promo.group(1))
         if promoted and (found is None or promoted is found):
-            evidence.append(f"text: {promo.group(0)!r} promotes its own site, {promoted.name}")
+            evidence.append(f"text: inline promotions link to {promo.group(1)}, {promoted.name}'s own site")
             found = found or promoted
     profile = any(r.reason == "forum profile block" for r in clean.removed)
     kind = found.type if found else "unknown"

@@ -1,4 +1,5 @@
-"""Writing reports: atomically, so a crash or Ctrl-C never leaves half a report."""
+"""Writing reports atomically: a crash or Ctrl-C never leaves half a report, nor a Markdown
+report beside the JSON of another run."""
 
 from __future__ import annotations
 
@@ -9,31 +10,34 @@ from pathlib import Path
 from framing.errors import OutputError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, flush to disk, then rename over it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise OutputError(f"{path.parent}: cannot write here ({e.strerror or e})") from e
+def _write_temp(target: Path, text: str) -> Path:
+    """Write `text` to a new file beside `target` and flush it to disk."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as e:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise OutputError(f"{path}: cannot write ({e.strerror or e})") from e
         raise
+    return Path(tmp)
 
 
 def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
-    """Write every file of one report, or none: all are rendered before the first rename."""
-    written = []
-    for suffix, text in files.items():
-        target = out / f"{name}{suffix}"
-        write_atomic(target, text)
-        written.append(target)
-    return written
+    """Write OUT/NAME+suffix for every (suffix, text): all temporary files first, then the
+    renames, so either every file of the report is replaced or none is."""
+    targets = [out / f"{name}{suffix}" for suffix in files]
+    temps: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for target, text in zip(targets, files.values(), strict=True):
+            temps.append(_write_temp(target, text))
+        for tmp, target in zip(temps, targets, strict=True):
+            os.replace(tmp, target)
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the report here ({e.strerror or e})") from e
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return targets

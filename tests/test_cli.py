@@ -1,0 +1,110 @@
+"""The command line, driven as a user would through Typer's CliRunner."""
+
+import os
+import shutil
+
+from typer.testing import CliRunner
+
+from framing.cli import app
+
+from helpers import LEXICONS, SEEDS
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_compare_with_no_input_runs_on_the_seeds(tmp_path):
+    r = invoke("compare", "--out", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == [f"wrote {tmp_path / 'seeds.md'}", f"wrote {tmp_path / 'seeds.json'}"]
+    assert (tmp_path / "seeds.md").read_text(encoding="utf-8").startswith("# Framing comparison: seeds")
+
+
+def test_compare_a_jsonl_names_the_report_after_it(tmp_path):
+    (tmp_path / "story.jsonl").write_text('{"id": "1", "outlet": "RT", "text": "The bloc, he claimed."}\n')
+    r = invoke("compare", str(tmp_path / "story.jsonl"), "--out", str(tmp_path / "out"), "--by", "outlet")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out" / "story.md").exists()
+
+
+def _fails_cleanly(r, *expected: str) -> None:
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    for line in expected:
+        assert line in r.stderr.splitlines(), r.stderr
+
+
+def test_bad_lexicon_exits_2_with_file_and_line_and_writes_nothing(tmp_path):
+    lex = tmp_path / "lex"
+    shutil.copytree(LEXICONS, lex)
+    with (lex / "labels.csv").open("a", encoding="utf-8") as f:
+        f.write("hedge,,,\n")
+    out = tmp_path / "out"
+    r = invoke("compare", "--lexicons", str(lex), "--out", str(out))
+    line = len((lex / "labels.csv").read_text(encoding="utf-8").splitlines())
+    _fails_cleanly(r, f"{lex / 'labels.csv'}:{line}: empty term")
+    assert not out.exists()
+    r = invoke("lexicon", "check", str(lex))
+    _fails_cleanly(r, f"{lex / 'labels.csv'}:{line}: empty term", "error: 1 problem(s) in the lexicons")
+
+
+def test_lexicon_check_and_list_on_the_bundled_lexicons():
+    r = invoke("lexicon", "check")
+    assert r.exit_code == 0 and r.stdout.startswith("ok: 3 lexicon files")
+    r = invoke("lexicon", "list")
+    assert "crimea_2014/accession: accession [context: crimea*; sevastopol; peninsula]" in r.stdout
+
+
+def test_empty_and_missing_input(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _fails_cleanly(
+        invoke("compare", str(empty), "--out", str(tmp_path)), f"error: {empty}: no .txt files in this folder"
+    )
+    _fails_cleanly(
+        invoke("compare", str(tmp_path / "nope.csv"), "--out", str(tmp_path)),
+        f"error: {tmp_path / 'nope.csv'}: no such file or folder",
+    )
+    (empty / "a.txt").write_bytes(b"")
+    r = invoke("compare", str(empty), "--out", str(tmp_path))
+    _fails_cleanly(r, "error: no articles to compare: every input was empty or skipped")
+    assert "warning: empty/a.txt: empty file, skipped" in r.stderr
+
+
+def test_bad_by(tmp_path):
+    _fails_cleanly(
+        invoke("compare", "--by", "colour", "--out", str(tmp_path)),
+        "error: --by must be one of outlet_type, outlet, article, not 'colour'",
+    )
+
+
+def test_output_path_that_is_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = invoke("compare", "--out", str(blocker / "sub"))
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.stderr.startswith(f"error: {blocker / 'sub'}: cannot write the report here")
+
+
+def test_a_crash_while_writing_leaves_the_old_report_whole(tmp_path, monkeypatch):
+    assert invoke("compare", "--out", str(tmp_path)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    calls = []
+
+    def replace_then_crash(src, dst):
+        calls.append(dst)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", replace_then_crash)
+    r = invoke("compare", "--out", str(tmp_path), "--by", "article")
+    assert r.exit_code == 2 and "No space left on device" in r.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temp files left either
+
+
+def test_seeds_folder_given_explicitly_equals_the_default(tmp_path):
+    invoke("compare", "--out", str(tmp_path / "a"))
+    invoke("compare", str(SEEDS), "--out", str(tmp_path / "b"), "--name", "seeds")
+    assert (tmp_path / "a" / "seeds.md").read_bytes() == (tmp_path / "b" / "seeds.md").read_bytes()
