@@ -317,6 +317,13 @@ def kwic(a: ArticleResult, h: Hit) -> str:
     s, e = h.sentence
     left = max(s, h.start - KWIC_WIDTH)
     right = min(e, h.end + KWIC_WIDTH)
+    # Cut the window at word boundaries, not inside a word.
+    if left > s:
+        space = text.find(" ", left, h.start)
+        left = space + 1 if space != -1 else left
+    if right < e:
+        space = text.rfind(" ", h.end, right)
+        right = space if space != -1 else right
     before = ("…" if left > s else "") + md(text[left : h.start])
     after = md(text[h.end : right]) + ("…" if right < e else "")
     return f"{before}**{md(text[h.start : h.end])}**{after}"
