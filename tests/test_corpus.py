@@ -1,12 +1,16 @@
 import gzip
 import json
+import random
+import re
 
 import pytest
 
+from framing.config import CompareConfig
 from framing.corpus import decode_article, guess_legacy_encoding, read_inputs, read_path
 from framing.errors import InputError
+from framing.pipeline import run
 
-from helpers import SEEDS
+from helpers import LEXICONS, SEEDS
 
 RUSSIAN = "Генеральный секретарь НАТО заявил, что альянс готов к диалогу с Россией."
 FRENCH = "Le secrétaire général de l'OTAN a déclaré qu'il était prêt à dialoguer avec la Russie."
@@ -182,3 +186,19 @@ def test_missing_input_and_unknown_kind(tmp_path):
     empty.mkdir()
     with pytest.raises(InputError, match=r"no \.txt files in this folder"):
         list(read_path(empty))
+
+
+def test_a_huge_article_goes_through_whole(tmp_path):
+    """About 1 MB in one file: every 'claimed' is found, nothing is deduplicated away."""
+    rng = random.Random(7)
+    vocabulary = (
+        "the council met in Brussels to discuss “security” alliance bloc, Russia claimed NATO talks".split()
+    )
+    paragraphs = [" ".join(rng.choice(vocabulary) for _ in range(40)) + "." for _ in range(3000)]
+    text = "\n".join(paragraphs)
+    (tmp_path / "big.txt").write_text(text, encoding="utf-8")
+    (article,) = run(CompareConfig((tmp_path,), LEXICONS, tmp_path, "big", "article")).articles
+    claimed = [h for h in article.hits if h.entry.term == "claimed"]
+    assert len(claimed) == len(re.findall(r"\bclaimed\b", text))
+    assert article.clean.text == text
+    assert article.words == len(text.split())

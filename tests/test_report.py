@@ -67,6 +67,12 @@ def test_json_holds_the_same_numbers(seeds_result):
     for g in data["groups"]:
         assert sum(c["count"] for c in g["counts"]) == hits_by_group[g["name"]]
         assert g["words"] == sum(a["words"] for a in data["articles"] if a["id"] in g["articles"])
+    for a in data["articles"]:
+        assert sum(c["count"] for c in a["counts"]) == len(a["hits"])
+    rt_2016 = next(a for a in data["articles"] if a["id"].startswith("002"))
+    claimed = next(c for c in rt_2016["counts"] if c["term"] == "claimed")
+    assert claimed["count"] == 1
+    assert claimed["per_1000_words"] == round(1000 / rt_2016["words"], 4)
     forum = next(a for a in data["articles"] if a["id"].startswith("004"))
     assert forum["origin"] == {"outlet": "TASS", "type": "agency", "state_owned": "yes"}
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from framing.text import sentences, tokens
@@ -65,36 +66,32 @@ class CleanText:
         return self.to_original(start), self.to_original(end - 1) + 1
 
     def apply(self, cuts: list[Cut]) -> None:
-        """Remove `cuts` (offsets in the current analysed text)."""
+        """Remove `cuts` (offsets in the current analysed text), in one pass over the pieces."""
         if not cuts:
             return
         merged = _merge(cuts)
-        for c in merged:
-            for s, e in self._original_ranges(c.start, c.end):
-                self.removed.append(Removal(s, e, c.reason))
-        keep: list[tuple[int, int]] = []
-        prev = 0
-        for c in merged:
-            if c.start > prev:
-                keep.append((prev, c.start))
-            prev = max(prev, c.end)
-        if prev < len(self.text):
-            keep.append((prev, len(self.text)))
-        new_pieces: list[tuple[int, int]] = []
-        for s, e in keep:
-            new_pieces.extend(self._original_ranges(s, e))
-        self.pieces = _join_adjacent(new_pieces)
+        pieces: list[tuple[int, int]] = []
+        ci = 0
+        for (ps, pe), cs in zip(self.pieces, self._starts, strict=True):
+            ce = cs + (pe - ps)
+            pos = cs  # how far into this piece (in analysed offsets) we have kept or cut
+            while ci < len(merged) and merged[ci].start < ce:
+                cut = merged[ci]
+                lo, hi = max(cut.start, cs), min(cut.end, ce)
+                if lo > pos:
+                    pieces.append((ps + pos - cs, ps + lo - cs))
+                if hi > lo:
+                    self.removed.append(Removal(ps + lo - cs, ps + hi - cs, cut.reason))
+                pos = max(pos, hi)
+                if cut.end > ce:
+                    break  # the cut goes on into the next piece
+                ci += 1
+            if pos < ce:
+                pieces.append((ps + pos - cs, pe))
+        self.pieces = _join_adjacent(pieces)
         self.text = "".join(self.original[s:e] for s, e in self.pieces)
         self.removed.sort(key=lambda r: (r.start, r.end))
         self._index()
-
-    def _original_ranges(self, start: int, end: int) -> Iterator[tuple[int, int]]:
-        """The original ranges that the current range [start, end) is made of."""
-        for (ps, pe), cs in zip(self.pieces, self._starts, strict=True):
-            ce = cs + (pe - ps)
-            lo, hi = max(start, cs), min(end, ce)
-            if lo < hi:
-                yield ps + (lo - cs), ps + (hi - cs)
 
 
 def _merge(cuts: list[Cut]) -> list[Cut]:
@@ -277,20 +274,32 @@ def repeated_paragraphs(text: str) -> list[Cut]:
             for s, e in spans:
                 sentence_keys.setdefault(_key(p.text[s:e]), i)
     cuts: list[Cut] = []
-    kept: list[tuple[str, set[str]]] = []
+    kept_keys: set[str] = set()
+    kept_shingles: list[set[str]] = []
+    index: dict[str, list[int]] = {}  # shingle -> kept paragraphs that have it
     for i, (p, key) in enumerate(zip(paras, keys, strict=True)):
         shingles = _shingles(key)
-        if any(key == k for k, _ in kept):
+        if key in kept_keys:
             cuts.append(_cut_line(p, "repeated paragraph"))
-        elif len(key.split()) >= 8 and any(
-            len(shingles & s) >= _NEAR_DUPLICATE * len(shingles | s) for _, s in kept
-        ):
+        elif len(key.split()) >= 8 and _near_duplicate(shingles, kept_shingles, index):
             cuts.append(_cut_line(p, "near-duplicate paragraph"))
         elif sentence_keys.get(key, i) != i and len(sentences(p.text)) == 1:
             cuts.append(_cut_line(p, "line repeated as a sentence of another paragraph"))
         else:
-            kept.append((key, shingles))
+            kept_keys.add(key)
+            for sh in shingles:
+                index.setdefault(sh, []).append(len(kept_shingles))
+            kept_shingles.append(shingles)
     return cuts
+
+
+def _near_duplicate(shingles: set[str], kept: list[set[str]], index: dict[str, list[int]]) -> bool:
+    """Jaccard similarity of word 5-grams at least _NEAR_DUPLICATE with a kept paragraph;
+    only paragraphs that share a shingle are compared."""
+    shared: Counter[int] = Counter()
+    for sh in shingles:
+        shared.update(index.get(sh, ()))
+    return any(n >= _NEAR_DUPLICATE * (len(shingles) + len(kept[k]) - n) for k, n in shared.items())
 
 
 Step = Callable[[str], list[Cut]]

@@ -15,6 +15,7 @@ class Document:
     sentences: list[tuple[int, int]]
     quotes: list[Quote]
     words: list[tuple[int, int]]
+    quote_starts: list[int]
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence that holds `offset` (the nearest before it if none does)."""
@@ -30,4 +31,5 @@ class Document:
 
 
 def prepare(text: str) -> Document:
-    return Document(text, tokens(text), sentences(text), quotations(text), word_spans(text))
+    quotes = quotations(text)
+    return Document(text, tokens(text), sentences(text), quotes, word_spans(text), [q.start for q in quotes])

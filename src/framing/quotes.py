@@ -9,6 +9,7 @@ paragraphs), and the dash-led quotes of Russian-style texts ("… said. – We w
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 
@@ -95,9 +96,21 @@ def _dash_quotes(text: str, start: int, end: int, marked: list[Quote]) -> list[Q
     return out
 
 
-def innermost(quotes: list[Quote], start: int, end: int) -> list[Quote]:
-    """The quotations that contain [start, end), outermost first."""
-    return [q for q in quotes if q.start <= start and end <= q.end]
+def enclosing(text: str, quotes: list[Quote], starts: list[int], start: int, end: int) -> list[Quote]:
+    """The quotations that contain [start, end), outermost first. `quotes` are sorted as
+    quotations() returns them and `starts` are their starts. A quotation never crosses a
+    paragraph, so only the quotations of the hit's paragraph are looked at."""
+    paragraph = text.rfind("\n", 0, start) + 1
+    found = []
+    i = bisect_right(starts, start)
+    while i > 0:
+        i -= 1
+        q = quotes[i]
+        if q.start < paragraph:
+            break
+        if end <= q.end:
+            found.append(q)
+    return found[::-1]
 
 
 def is_scare_quote(text: str, quote: Quote, start: int, end: int) -> bool:

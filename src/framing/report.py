@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from framing import __version__
 from framing.compare import Group, HitKey
 from framing.lexicon.load import Lexicon
-from framing.pipeline import ArticleResult, Result
+from framing.pipeline import ArticleResult, Result, hit_key
 from framing.score.lexicon import VOICES, Hit
 from framing.score.readability import MEASURES
 
@@ -427,12 +427,13 @@ def _article_json(a: ArticleResult) -> dict[str, object]:
         },
         "readability": {k: _r(v) for k, v in vars(a.readability).items()},
         "removed": [{"reason": r.reason, "start": r.start, "end": r.end} for r in a.clean.removed],
+        "counts": _counts_json(Counter(hit_key(h) for h in a.hits), a.words),
         "hits": hits,
     }
 
 
-def _group_json(g: Group) -> dict[str, object]:
-    counts = [
+def _counts_json(counts: Counter[HitKey], words: int) -> list[dict[str, object]]:
+    return [
         {
             "lexicon": k.lexicon,
             "concept": k.concept,
@@ -440,13 +441,16 @@ def _group_json(g: Group) -> dict[str, object]:
             "term": k.term,
             "voice": k.voice,
             "count": n,
-            "per_1000_words": _r(g.per_thousand(n)),
+            "per_1000_words": _r(1000 * n / words if words else 0.0),
         }
         for k, n in sorted(
-            g.counts.items(),
+            counts.items(),
             key=lambda kv: (kv[0].lexicon, kv[0].concept, kv[0].label, kv[0].term, kv[0].voice),
         )
     ]
+
+
+def _group_json(g: Group) -> dict[str, object]:
     return {
         "name": g.name,
         "articles": g.articles,
@@ -459,7 +463,7 @@ def _group_json(g: Group) -> dict[str, object]:
             "mean_text_compound": _r(g.mean_text_compound),
         },
         "readability": {m: _r(g.readability_mean(m)) for m in MEASURES},
-        "counts": counts,
+        "counts": _counts_json(g.counts, g.words),
     }
 
 

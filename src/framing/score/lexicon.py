@@ -14,7 +14,7 @@ from typing import Literal
 from framing.document import Document
 from framing.lexicon.load import Entry, Lexicon
 from framing.lexicon.match import Matcher
-from framing.quotes import innermost, is_scare_quote
+from framing.quotes import enclosing, is_scare_quote
 
 Voice = Literal["own", "quoted", "scare"]
 VOICES: tuple[Voice, ...] = ("own", "scare", "quoted")
@@ -55,10 +55,10 @@ class LexiconScorer:
 
 
 def voice(doc: Document, start: int, end: int) -> Voice:
-    enclosing = innermost(doc.quotes, start, end)
-    if not enclosing:
+    around = enclosing(doc.text, doc.quotes, doc.quote_starts, start, end)
+    if not around:
         return "own"
-    if all(is_scare_quote(doc.text, q, start, end) for q in enclosing):
+    if all(is_scare_quote(doc.text, q, start, end) for q in around):
         return "scare"
     return "quoted"
 
