@@ -240,37 +240,37 @@ def corpus(result: Result) -> list[str]:
     return [*lines, ""]
 
 
+def in_report_order(lexicons: list[Lexicon]) -> list[Lexicon]:
+    """Contrast lexicons (the loaded terms side by side) first, then category lexicons."""
+    return sorted(lexicons, key=lambda lex: (lex.kind != "contrast", lex.file))
+
+
 def lexicon_tables(result: Result) -> list[str]:
     lines: list[str] = []
     heads = [group_head(g) for g in result.groups]
-    for lex in result.lexicons:
+    for lex in in_report_order(result.lexicons):
         if lex.kind == "contrast":
-            lines += [
-                f"## Loaded terms side by side: {md(lex.file)}",
-                "",
-                "Each cell: the frames a group uses, own voice first; words it only quotes "
-                "or scare-quotes are marked so.",
-                "",
-            ]
-            rows = [
-                [f"**{md(c)}**"] + [frame_cell(g, lex.file, c) for g in result.groups]
-                for c in _concepts(lex)
-                if any(frame_cell(g, lex.file, c) != "–" for g in result.groups)
-            ]
-            lines += table(["concept", *heads], rows) if rows else ["No term of this lexicon occurs."]
+            title = f"Loaded terms side by side: {md(lex.file)}"
+            intro = (
+                "Each cell: the frames a group uses, own voice first; "
+                "words it only quotes or scare-quotes are marked so."
+            )
+            column, names, cell = "concept", _concepts(lex), frame_cell
         else:
-            lines += [
-                f"## {md(lex.title)} ({md(lex.file)})",
-                "",
+            title = f"{md(lex.title)} ({md(lex.file)})"
+            intro = (
                 "Each cell: uses in the outlet's own voice, with the rate per 1,000 words, "
-                "then uses inside quotations.",
-                "",
-            ]
-            rows = [
-                [f"**{md(c)}**"] + [category_cell(g, lex.file, c) for g in result.groups]
-                for c in _categories(lex)
-            ]
-            lines += table(["category", *heads], rows)
+                "then scare-quoted uses and uses inside quotations."
+            )
+            column, names, cell = "category", _categories(lex), category_cell
+        rows = []
+        for name in names:
+            cells = [cell(g, lex.file, name) for g in result.groups]
+            # Every category is a row (a zero is a finding); a concept no group names is left out.
+            if lex.kind == "category" or any(c != "–" for c in cells):
+                rows.append([f"**{md(name)}**", *cells])
+        lines += [f"## {title}", "", intro, ""]
+        lines += table([column, *heads], rows) if rows else ["No term of this lexicon occurs."]
         lines.append("")
     return lines
 
@@ -337,7 +337,7 @@ def evidence(result: Result) -> list[str]:
         "(id · outlet · type · date · where in the original).",
         "",
     ]
-    for lex in result.lexicons:
+    for lex in in_report_order(result.lexicons):
         hits = [(a, h) for a in result.articles for h in a.hits if h.entry.lexicon == lex.file]
         if not hits:
             continue
