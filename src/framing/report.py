@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from framing import __version__
 from framing.compare import Group, HitKey
@@ -248,6 +248,7 @@ def in_report_order(lexicons: list[Lexicon]) -> list[Lexicon]:
 def lexicon_tables(result: Result) -> list[str]:
     lines: list[str] = []
     heads = [group_head(g) for g in result.groups]
+    cell: Callable[[Group, str, str], str]
     for lex in in_report_order(result.lexicons):
         if lex.kind == "contrast":
             title = f"Loaded terms side by side: {md(lex.file)}"
