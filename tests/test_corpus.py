@@ -169,11 +169,13 @@ def test_csv_field_larger_than_the_csv_module_default(tmp_path):
     assert len(a.text) == len(big)
 
 
-def test_duplicate_ids_across_inputs(tmp_path):
+def test_duplicate_ids_are_kept_under_an_id_that_says_where_they_came_from(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "one"}\n', encoding="utf-8")
     (tmp_path / "b.jsonl").write_text('{"id": "x", "text": "two"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"b.jsonl:1: duplicate article id 'x' \(first in a.jsonl:1\)"):
-        list(read_inputs([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], print))
+    warnings: list[str] = []
+    got = list(read_inputs([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], warnings.append))
+    assert [(a.id, a.text) for a in got] == [("x", "one"), ("x@b.jsonl:1", "two")]
+    assert warnings == ["b.jsonl:1: duplicate article id 'x' (first in a.jsonl:1); kept as 'x@b.jsonl:1'"]
 
 
 def test_missing_input_and_unknown_kind(tmp_path):

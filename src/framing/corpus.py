@@ -9,6 +9,7 @@ manifest that does not match its folder) raises InputError naming the file and l
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
 import json
@@ -129,16 +130,21 @@ def _looks_western(text: str) -> bool:
 
 
 def read_inputs(paths: list[Path], warn: Warn = _stderr) -> Iterator[Article]:
-    """Articles from every input path, in order; ids must be unique across them."""
+    """Articles from every input path, in order, each with an id unique across them."""
     if not paths:
         raise InputError("no input given")
     seen: dict[str, str] = {}
     for path in paths:
         for article in read_path(path, warn):
             if article.id in seen:
-                raise InputError(
-                    f"{article.source}: duplicate article id {article.id!r} (first in {seen[article.id]})"
+                # Real exports repeat ids (BASIL has four "empty"): keep the article under an
+                # id that says where it came from, and say so.
+                new_id = f"{article.id}@{article.source}"
+                warn(
+                    f"{article.source}: duplicate article id {article.id!r} "
+                    f"(first in {seen[article.id]}); kept as {new_id!r}"
                 )
+                article = dataclasses.replace(article, id=new_id)
             seen[article.id] = article.source
             yield article
 
