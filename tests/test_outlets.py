@@ -86,7 +86,8 @@ def test_registry_errors_name_file_and_line(tmp_path):
         "outlet,aliases,domains,type,state_owned,country,note\n"
         "A,,a.com,agency,yes,XX,n\n"
         "B,,a.com,wire,maybe,XX,n\n"
-        "C,a,not a domain,agency,no,XX,n\n",
+        "C,a,not a domain,agency,no,XX,n\n"
+        "D,Dee;d,d.com,agency,no,XX,n\n",
         encoding="utf-8",
     )
     _, problems = read_registry(tmp_path)
@@ -97,4 +98,5 @@ def test_registry_errors_name_file_and_line(tmp_path):
         "3: domain 'a.com' is already used on line 2",
         "4: name 'a' is already used on line 2",
         "4: domain 'not a domain' is not a host name like example.com",
+        "5: name 'd' is given twice on this line (names ignore case)",
     ]

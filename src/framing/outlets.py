@@ -154,10 +154,18 @@ def read_registry(directory: Path) -> tuple[Registry | None, list[Problem]]:
             )
         aliases = tuple(a.strip() for a in v["aliases"].split(";") if a.strip())
         doms = tuple(d.strip().casefold().removeprefix("www.") for d in v["domains"].split(";") if d.strip())
+        on_this_line: set[str] = set()
         for n in (name, *aliases):
-            if n.casefold() in names:
-                problems.append(Problem(*where, f"name {n!r} is already used on line {names[n.casefold()]}"))
-            names.setdefault(n.casefold(), row.line)
+            key = n.casefold()
+            if key in on_this_line:
+                problems.append(
+                    Problem(*where, f"name {n!r} is given twice on this line (names ignore case)")
+                )
+                continue
+            on_this_line.add(key)
+            first = names.setdefault(key, row.line)
+            if first != row.line:
+                problems.append(Problem(*where, f"name {n!r} is already used on line {first}"))
         for d in doms:
             if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d):
                 problems.append(Problem(*where, f"domain {d!r} is not a host name like example.com"))
