@@ -108,3 +108,22 @@ def test_seeds_folder_given_explicitly_equals_the_default(tmp_path):
     invoke("compare", "--out", str(tmp_path / "a"))
     invoke("compare", str(SEEDS), "--out", str(tmp_path / "b"), "--name", "seeds")
     assert (tmp_path / "a" / "seeds.md").read_bytes() == (tmp_path / "b" / "seeds.md").read_bytes()
+
+
+def test_an_article_that_is_all_furniture_is_skipped_with_the_reason(tmp_path):
+    (tmp_path / "junk.txt").write_text("icon a icon b icon c icon d icon e\n", encoding="utf-8")
+    (tmp_path / "real.txt").write_text("The alliance met.\n", encoding="utf-8")
+    r = invoke("compare", str(tmp_path), "--out", str(tmp_path / "out"), "--by", "article")
+    assert r.exit_code == 0, r.output
+    name = tmp_path.name
+    assert r.stderr.splitlines() == [
+        f"warning: {name}/junk.txt: article 'junk' has no words left after cleaning "
+        "(icon labels from the page navigation), skipped"
+    ]
+    report = (tmp_path / "out" / f"{name}.md").read_text(encoding="utf-8")
+    assert "| junk |" not in report and "| real |" in report
+
+
+def test_bare_framing_shows_help():
+    r = runner.invoke(app, [])
+    assert "compare" in r.output and "lexicon" in r.output

@@ -121,3 +121,27 @@ def test_hits_offsets_lead_back_to_the_original(seeds_result):
         for h in a.hits:
             s, e = a.clean.span_to_original(h.start, h.end)
             assert a.article.text[s:e] == a.clean.text[h.start : h.end]
+
+
+def test_windows_line_endings_change_nothing_but_offsets(seed_articles, tmp_path):
+    from framing.corpus import Article
+    from framing.lexicon.load import load_lexicons
+    from framing.outlets import load_registry
+    from framing.pipeline import score_article
+    from framing.score.lexicon import LexiconScorer
+
+    from helpers import LEXICONS
+
+    lf = seed_articles["002"]
+    crlf_text = lf.article.text.replace("\n", "\r\n")
+    crlf = score_article(
+        Article(lf.article.id, "RT", "", "", "", "", crlf_text, "crlf"),
+        load_registry(LEXICONS),
+        LexiconScorer(load_lexicons(LEXICONS)),
+    )
+    assert (crlf.words, crlf.sentences) == (lf.words, lf.sentences)
+    assert [(crlf.clean.text[h.start : h.end], h.voice) for h in crlf.hits] == [
+        (lf.clean.text[h.start : h.end], h.voice) for h in lf.hits
+    ]
+    assert crlf.sentiment.sentence_compounds == lf.sentiment.sentence_compounds
+    assert sorted(r.reason for r in crlf.clean.removed) == sorted(r.reason for r in lf.clean.removed)

@@ -16,7 +16,7 @@ from framing.resources import bundled
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=False,
+    no_args_is_help=True,
     help="Show how news outlets frame the same story, side by side and with evidence.",
     pretty_exceptions_enable=False,
 )

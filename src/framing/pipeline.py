@@ -98,7 +98,15 @@ def run(config: CompareConfig, warn: Callable[[str], None] | None = None) -> Res
         if not article.text.strip():
             note(f"{article.source}: article {article.id!r} has no text, skipped")
             continue
-        articles.append(score_article(article, registry, scorer))
+        scored = score_article(article, registry, scorer)
+        if scored.words == 0:
+            # Zero words would give every rate and readability score a false value.
+            cut = ", ".join(sorted({r.reason for r in scored.clean.removed})) or "no words"
+            note(
+                f"{article.source}: article {article.id!r} has no words left after cleaning ({cut}), skipped"
+            )
+            continue
+        articles.append(scored)
     if not articles:
         raise InputError("no articles to compare: every input was empty or skipped")
     groups = group((a.scores() for a in articles), config.by)
