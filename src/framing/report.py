@@ -161,11 +161,37 @@ def _concept_contrasts(lex: Lexicon, groups: list[Group], most: int = 5) -> list
         if not (differ or kept_away):
             continue
         total = sum(g.total(lex.file, concept=concept) for g in groups)
-        cells = "; ".join(
-            f"{md(g.name)}: {frame_cell(g, lex.file, concept)}" for g in groups if g.name in own
-        )
-        found.append((-int(differ) - int(kept_away), -total, concept, f"- **{md(concept)}** — {cells}."))
+        users = [g for g in groups if g.name in own]
+        words = "; ".join(_frames_in_words(g, lex.file, concept) for g in users)
+        cells = "; ".join(f"{md(g.name)}: {frame_cell(g, lex.file, concept)}" for g in users)
+        line = f"- **{md(concept)}**: {words}. Counts: {cells}."
+        found.append((-int(differ) - int(kept_away), -total, concept, line))
     return [line for *_, line in sorted(found)[:most]]
+
+
+def _frames_in_words(g: Group, lexicon: str, concept: str) -> str:
+    """'state_media says *accession*, and *annexation* only in scare quotes and quotations'."""
+    voices: dict[str, Counter[str]] = {}
+    for k, n in g.counts.items():
+        if k.lexicon == lexicon and k.concept == concept:
+            voices.setdefault(k.label, Counter())[k.voice] += n
+    own = sorted((f for f in voices if voices[f]["own"]), key=lambda f: (-voices[f]["own"], f))
+    kept_away = sorted(f for f in voices if not voices[f]["own"])
+    parts = []
+    if own:
+        parts.append("says " + _and(f"*{md(f)}*" for f in own))
+    if kept_away:
+        kinds = {v for f in kept_away for v in voices[f] if voices[f][v]}
+        where = _and(w for v, w in (("scare", "scare quotes"), ("quoted", "quotations")) if v in kinds)
+        parts.append(
+            ("has " if not own else "and ") + _and(f"*{md(f)}*" for f in kept_away) + f" only in {where}"
+        )
+    return f"{md(g.name)} " + ", ".join(parts)
+
+
+def _and(items: Iterable[str]) -> str:
+    words = list(items)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _category_lines(lex: Lexicon, groups: list[Group]) -> list[str]:
