@@ -41,9 +41,8 @@ def main() -> None:
                 inside += any(overlaps(m, f) for m in marked)
     print(f"lexicons: {lexicons}")
     print(f"recall: {caught} of {spans} lexical-bias spans overlap a hit ({100 * caught / spans:.1f}%)")
-    print(
-        f"precision proxy: {inside} of {hits} contrast/label hits lie in a span ({100 * inside / max(hits, 1):.1f}%)"
-    )
+    share = 100 * inside / max(hits, 1)
+    print(f"precision proxy: {inside} of {hits} contrast/label hits lie in a span ({share:.1f}%)")
 
 
 if __name__ == "__main__":
