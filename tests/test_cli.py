@@ -127,3 +127,20 @@ def test_an_article_that_is_all_furniture_is_skipped_with_the_reason(tmp_path):
 def test_bare_framing_shows_help():
     r = runner.invoke(app, [])
     assert "compare" in r.output and "lexicon" in r.output
+
+
+def test_compare_reports_lexicon_and_registry_problems_together(tmp_path):
+    lex = tmp_path / "lex"
+    shutil.copytree(LEXICONS, lex)
+    with (lex / "labels.csv").open("a", encoding="utf-8") as f:
+        f.write("hedge,,,\n")
+    with (lex / "outlets.csv").open("a", encoding="utf-8") as f:
+        f.write("Nowhere,,,wire,yes,XX,n\n")
+    r = invoke("compare", "--lexicons", str(lex), "--out", str(tmp_path / "out"))
+    labels = len((lex / "labels.csv").read_text(encoding="utf-8").splitlines())
+    registry = len((lex / "outlets.csv").read_text(encoding="utf-8").splitlines())
+    _fails_cleanly(r, f"{lex / 'labels.csv'}:{labels}: empty term", "error: 2 problem(s) in the lexicons")
+    assert any(
+        line.startswith(f"{lex / 'outlets.csv'}:{registry}: unknown type 'wire'")
+        for line in r.stderr.splitlines()
+    )

@@ -1,13 +1,14 @@
 import shutil
 
 from framing.clean import clean
-from framing.outlets import domain_of, load_registry, read_registry, tag
+from framing.outlets import domain_of, read_registry, tag
+from framing.pipeline import load_lexicon_folder
 
 from helpers import LEXICONS
 
 
 def registry():
-    return load_registry(LEXICONS)
+    return load_lexicon_folder(LEXICONS)[1]
 
 
 def test_registry_has_the_outlets_users_meet():

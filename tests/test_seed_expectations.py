@@ -125,9 +125,7 @@ def test_hits_offsets_lead_back_to_the_original(seeds_result):
 
 def test_windows_line_endings_change_nothing_but_offsets(seed_articles, tmp_path):
     from framing.corpus import Article
-    from framing.lexicon.load import load_lexicons
-    from framing.outlets import load_registry
-    from framing.pipeline import score_article
+    from framing.pipeline import load_lexicon_folder, score_article
     from framing.score.lexicon import LexiconScorer
 
     from helpers import LEXICONS
@@ -136,8 +134,8 @@ def test_windows_line_endings_change_nothing_but_offsets(seed_articles, tmp_path
     crlf_text = lf.article.text.replace("\n", "\r\n")
     crlf = score_article(
         Article(lf.article.id, "RT", "", "", "", "", crlf_text, "crlf"),
-        load_registry(LEXICONS),
-        LexiconScorer(load_lexicons(LEXICONS)),
+        load_lexicon_folder(LEXICONS)[1],
+        LexiconScorer(load_lexicon_folder(LEXICONS)[0]),
     )
     assert (crlf.words, crlf.sentences) == (lf.words, lf.sentences)
     assert [(crlf.clean.text[h.start : h.end], h.voice) for h in crlf.hits] == [

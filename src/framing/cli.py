@@ -100,20 +100,15 @@ def lexicon_check(
     ] = None,
 ) -> None:
     """Check every lexicon file and the outlet registry; print each problem as file:line: message."""
-    from framing.lexicon.load import lexicon_files, load_lexicons
-    from framing.outlets import read_registry
+    from framing.lexicon.load import lexicon_files
+    from framing.pipeline import load_lexicon_folder
 
     folder = directory or bundled("lexicons")
-    problems = []
-    lexicons = []
     try:
-        lexicons = load_lexicons(folder)
+        lexicons, _ = load_lexicon_folder(folder)
     except LexiconError as error:
-        problems += error.problems
-    _, registry_problems = read_registry(folder)
-    problems += registry_problems
-    if problems:
-        _fail(LexiconError(problems))
+        _fail(error)
+        return
     entries = sum(len(lex.entries) for lex in lexicons)
     typer.echo(
         f"ok: {len(lexicon_files(folder))} lexicon files, {entries} entries, "

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from framing.clean import CleanText
 from framing.csvfile import check_columns, read_table
-from framing.errors import LexiconError, Problem
+from framing.errors import Problem
 
 REGISTRY = "outlets.csv"
 TYPES = "outlet_types.csv"
@@ -179,13 +179,6 @@ def read_registry(directory: Path) -> tuple[Registry | None, list[Problem]]:
         return None, problems
     sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (reg_path, types_path)}
     return Registry(outlets, types, sha), []
-
-
-def load_registry(directory: Path) -> Registry:
-    registry, problems = read_registry(directory)
-    if problems or registry is None:
-        raise LexiconError(problems)
-    return registry
 
 
 _ALSO_ON = re.compile(r"\bAlso on ([a-z0-9-]+(?:\.[a-z0-9-]+)+)")

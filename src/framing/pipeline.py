@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from framing.clean import CleanText, clean
 from framing.compare import ArticleScores, Group, HitKey, group
 from framing.config import CompareConfig
 from framing.corpus import Article, read_inputs
 from framing.document import prepare
-from framing.errors import InputError
+from framing.errors import InputError, LexiconError, Problem
 from framing.lexicon.load import Lexicon, load_lexicons
-from framing.outlets import Registry, Tag, load_registry, tag
+from framing.outlets import Registry, Tag, read_registry, tag
 from framing.quotes import quoted_word_share
 from framing.score.lexicon import Hit, LexiconScorer
 from framing.score.readability import Readability, readability
@@ -82,9 +83,24 @@ def score_article(article: Article, registry: Registry, scorer: LexiconScorer) -
     )
 
 
+def load_lexicon_folder(folder: Path) -> tuple[list[Lexicon], Registry]:
+    """The lexicons and the outlet registry of one folder, or one LexiconError that lists
+    every problem in all of its files."""
+    problems: list[Problem] = []
+    lexicons: list[Lexicon] = []
+    try:
+        lexicons = load_lexicons(folder)
+    except LexiconError as error:
+        problems += error.problems
+    registry, found = read_registry(folder)
+    problems += found
+    if problems or registry is None:
+        raise LexiconError(problems)
+    return lexicons, registry
+
+
 def run(config: CompareConfig, warn: Callable[[str], None] | None = None) -> Result:
-    lexicons = load_lexicons(config.lexicons)
-    registry = load_registry(config.lexicons)
+    lexicons, registry = load_lexicon_folder(config.lexicons)
     scorer = LexiconScorer(lexicons)
     warnings: list[str] = []
 
