@@ -144,3 +144,24 @@ def test_compare_reports_lexicon_and_registry_problems_together(tmp_path):
         line.startswith(f"{lex / 'outlets.csv'}:{registry}: unknown type 'wire'")
         for line in r.stderr.splitlines()
     )
+
+
+def test_a_users_new_lexicon_file_gets_its_own_section(tmp_path):
+    lex = tmp_path / "lex"
+    shutil.copytree(LEXICONS, lex)
+    (lex / "evasive_verbs.csv").write_text(
+        "category,term,context,note\nevasive,declined to comment,,\nevasive,sidestepped,,\n", encoding="utf-8"
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "The ministry declined to comment. He sidestepped “the question”, and declined to comment again.\n",
+        encoding="utf-8",
+    )
+    r = invoke("compare", str(tmp_path / "in"), "--lexicons", str(lex), "--out", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    report = (tmp_path / "out" / "in.md").read_text(encoding="utf-8")
+    assert "## Evasive verbs (evasive_verbs.csv)" in report
+    # by hand: The ministry declined to comment He sidestepped the question and declined to comment again
+    # = 14 words; 3 hits in the outlet's voice -> 3 / 14 * 1000 = 214.3 per 1,000 words
+    row = next(line for line in report.splitlines() if line.startswith("| **evasive**"))
+    assert row == "| **evasive** | **3** (214.3/1k): declined to comment ×2, sidestepped ×1 |"
