@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from framing.quotes import Quote, quotations
@@ -19,15 +20,7 @@ class Document:
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence that holds `offset` (the nearest before it if none does)."""
-        lo, hi = 0, len(self.sentences) - 1
-        best = 0
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            if self.sentences[mid][0] <= offset:
-                best, lo = mid, mid + 1
-            else:
-                hi = mid - 1
-        return best
+        return max(0, bisect_right(self.sentences, (offset, len(self.text) + 1)) - 1)
 
 
 def prepare(text: str) -> Document:

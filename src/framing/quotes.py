@@ -30,8 +30,6 @@ _PAIRS = {
     '"': '"',
     "'": "'",
 }
-_SINGLE = {"‘", "'"}
-_DASHES = "–—"
 # A dash that opens a quotation: at the start of a paragraph, or after the end of a sentence.
 _DASH_OPENER = re.compile(r"(?:^|(?<=[.!?…]\s))[–—]\s+(?=[A-ZА-ЯЁ])")
 # The dash-led quotation runs until the attribution dash (", – said X") or the paragraph end.
@@ -42,8 +40,9 @@ def quotations(text: str) -> list[Quote]:
     """Quotation spans in `text`, sorted by start; nested quotations are listed too."""
     found: list[Quote] = []
     for para in re.finditer(r"[^\n]+", text):
-        found.extend(_mark_quotes(text, para.start(), para.end()))
-        found.extend(_dash_quotes(text, para.start(), para.end(), found))
+        marked = _mark_quotes(text, para.start(), para.end())
+        found += marked
+        found += _dash_quotes(text, para.start(), para.end(), marked)
     return sorted(set(found), key=lambda q: (q.start, -q.end))
 
 
