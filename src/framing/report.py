@@ -64,33 +64,42 @@ def _terms(counts: Counter[str]) -> str:
     return ", ".join(f"{md(t)} ×{n}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def frame_cell(g: Group, lexicon: str, concept: str) -> str:
-    """`accession ×1 · annexation: scare-quoted ×1, in quotes ×1`, with the terms behind a frame
-    when they are not just the frame's own name."""
+def _frame_uses(g: Group, lexicon: str, concept: str) -> dict[str, Counter[HitKey]]:
+    """A group's hits of one concept, by frame."""
     frames: dict[str, Counter[HitKey]] = {}
     for k, n in g.counts.items():
         if k.lexicon == lexicon and k.concept == concept:
             frames.setdefault(k.label, Counter())[k] += n
+    return frames
+
+
+def _voices(uses: Counter[HitKey]) -> Counter[str]:
+    voices: Counter[str] = Counter()
+    for k, n in uses.items():
+        voices[k.voice] += n
+    return voices
+
+
+def frame_cell(g: Group, lexicon: str, concept: str) -> str:
+    """`accession ×1 · annexation: scare-quoted ×1, in quotes ×1`, with the terms behind a frame
+    when they are not just the frame's own name."""
+    frames = {f: (uses, _voices(uses)) for f, uses in _frame_uses(g, lexicon, concept).items()}
     parts = []
-    order = sorted(frames, key=lambda f: (-_voice_total(frames[f], "own"), -sum(frames[f].values()), f))
+    order = sorted(frames, key=lambda f: (-frames[f][1]["own"], -sum(frames[f][1].values()), f))
     for frame in order:
-        c = frames[frame]
-        own = _voice_total(c, "own")
-        others = [f"{VOICE_WORDS[v]} ×{_voice_total(c, v)}" for v in VOICES[1:] if _voice_total(c, v)]
+        uses, voices = frames[frame]
+        own = voices["own"]
+        others = [f"{VOICE_WORDS[v]} ×{voices[v]}" for v in VOICES[1:] if voices[v]]
         text = md(frame) + (f" ×{own}" if own else "")
         if others:
             text += (", " if own else ": ") + ", ".join(others)
-        terms = Counter({k.term: 0 for k in c})
-        for k, n in c.items():
+        terms: Counter[str] = Counter()
+        for k, n in uses.items():
             terms[k.term] += n
         if set(t.casefold() for t in terms) != {frame.casefold()}:
             text += f" ({_terms(terms)})"
         parts.append(text)
     return " · ".join(parts) if parts else "–"
-
-
-def _voice_total(c: Counter[HitKey], voice: str) -> int:
-    return sum(n for k, n in c.items() if k.voice == voice)
 
 
 def category_cell(g: Group, lexicon: str, category: str) -> str:
@@ -121,12 +130,8 @@ def summary(result: Result) -> list[str]:
             "",
         ]
         return lines
-    for lex in result.lexicons:
-        if lex.kind == "contrast":
-            lines += _concept_contrasts(lex, groups)
-    for lex in result.lexicons:
-        if lex.kind == "category":
-            lines += _category_lines(lex, groups)
+    for lex in in_report_order(result.lexicons):
+        lines += _concept_contrasts(lex, groups) if lex.kind == "contrast" else _category_lines(lex, groups)
     tone = sorted(groups, key=lambda g: (g.mean_sentence_compound, g.name))
     lines.append(
         f"- **Tone** (VADER, mean over sentences): most negative {group_head(tone[0])} at "
@@ -147,14 +152,14 @@ def _concept_contrasts(lex: Lexicon, groups: list[Group], most: int = 5) -> list
     another, which also names the thing, does not; strongest where a group only quotes or
     scare-quotes the frame another uses as its own word."""
     found = []
-    for concept in _concepts(lex):
+    for concept in _names(lex):
         own: dict[str, set[str]] = {}
         distanced: dict[str, set[str]] = {}
         for g in groups:
-            keys = [k for k in g.counts if k.lexicon == lex.file and k.concept == concept]
-            if keys:
-                own[g.name] = {k.label for k in keys if k.voice == "own"}
-                distanced[g.name] = {k.label for k in keys if k.voice != "own"} - own[g.name]
+            frames = _frame_uses(g, lex.file, concept)
+            if frames:
+                own[g.name] = {f for f, uses in frames.items() if _voices(uses)["own"]}
+                distanced[g.name] = set(frames) - own[g.name]
         pairs = [(a, b) for a in own for b in own if a != b]
         differ = any(own[a] - own[b] for a, b in pairs)
         kept_away = any(own[a] & distanced[b] for a, b in pairs)
@@ -171,10 +176,7 @@ def _concept_contrasts(lex: Lexicon, groups: list[Group], most: int = 5) -> list
 
 def _frames_in_words(g: Group, lexicon: str, concept: str) -> str:
     """'state_media says *accession*, and *annexation* only in scare quotes and quotations'."""
-    voices: dict[str, Counter[str]] = {}
-    for k, n in g.counts.items():
-        if k.lexicon == lexicon and k.concept == concept:
-            voices.setdefault(k.label, Counter())[k.voice] += n
+    voices = {f: _voices(uses) for f, uses in _frame_uses(g, lexicon, concept).items()}
     own = sorted((f for f in voices if voices[f]["own"]), key=lambda f: (-voices[f]["own"], f))
     kept_away = sorted(f for f in voices if not voices[f]["own"])
     parts = []
@@ -197,7 +199,7 @@ def _and(items: Iterable[str]) -> str:
 def _category_lines(lex: Lexicon, groups: list[Group]) -> list[str]:
     """Per category: the groups that use it in their own voice, highest rate first."""
     lines = []
-    for category in _categories(lex):
+    for category in _names(lex):
         using: list[tuple[float, str, Group]] = []
         silent: list[tuple[float, str, Group]] = []
         for g in groups:
@@ -217,12 +219,9 @@ def _category_lines(lex: Lexicon, groups: list[Group]) -> list[str]:
     return [f"- **{md(lex.title)}** (own voice, per 1,000 words):", *lines]
 
 
-def _concepts(lex: Lexicon) -> list[str]:
-    return list(dict.fromkeys(e.concept for e in lex.entries))
-
-
-def _categories(lex: Lexicon) -> list[str]:
-    return list(dict.fromkeys(e.category for e in lex.entries))
+def _names(lex: Lexicon) -> list[str]:
+    """The concepts (contrast lexicon) or categories (category lexicon), in file order."""
+    return list(dict.fromkeys(e.concept or e.category for e in lex.entries))
 
 
 def _owned(state_owned: str) -> str:
@@ -282,14 +281,14 @@ def lexicon_tables(result: Result) -> list[str]:
                 "Each cell: the frames a group uses, own voice first; "
                 "words it only quotes or scare-quotes are marked so."
             )
-            column, names, cell = "concept", _concepts(lex), frame_cell
+            column, names, cell = "concept", _names(lex), frame_cell
         else:
             title = f"{md(lex.title)} ({md(lex.file)})"
             intro = (
                 "Each cell: uses in the outlet's own voice, with the rate per 1,000 words, "
                 "then scare-quoted uses and uses inside quotations."
             )
-            column, names, cell = "category", _categories(lex), category_cell
+            column, names, cell = "category", _names(lex), category_cell
         rows = []
         for name in names:
             cells = [cell(g, lex.file, name) for g in result.groups]
@@ -369,8 +368,7 @@ def evidence(result: Result) -> list[str]:
         if not hits:
             continue
         lines += [f"### {md(lex.title)}", ""]
-        groups = _concepts(lex) if lex.kind == "contrast" else _categories(lex)
-        for name in groups:
+        for name in _names(lex):
             chosen = [(a, h) for a, h in hits if (h.entry.concept or h.entry.category) == name]
             if not chosen:
                 continue
