@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.csvfile import decode_utf8, parse_table
+from framing.csvfile import decode_utf8, read_table
 from framing.errors import InputError
 
 MANIFEST = "manifest.csv"
@@ -213,12 +213,7 @@ def read_text_files(
 
 def read_manifest(path: Path, ids: set[str]) -> dict[str, dict[str, str]]:
     """id -> metadata. Rows must name files that exist; unknown columns are errors."""
-    data = _open_bytes(path)
-    text, problem = decode_utf8(data, str(path))
-    if problem:
-        raise InputError(str(problem))
-    assert text is not None
-    table = parse_table(text, str(path))
+    table = read_table(path)
     if table.problems:
         raise InputError(str(table.problems[0]))
     known = [c for c in FIELDS if c != "text"] + ["note"]

@@ -38,16 +38,15 @@ def decode_utf8(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
         return None, Problem(shown, line, f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")
 
 
-def read_table(path: Path, shown: str | None = None, text: str | None = None) -> Table:
-    shown = shown or str(path)
-    if text is None:
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            return Table(shown, [], 0, [], [Problem(shown, 0, f"cannot read: {e.strerror}")])
-        text, problem = decode_utf8(data, shown)
-        if problem:
-            return Table(shown, [], 0, [], [problem])
+def read_table(path: Path) -> Table:
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Table(shown, [], 0, [], [Problem(shown, 0, f"cannot read: {e.strerror}")])
+    text, problem = decode_utf8(data, shown)
+    if problem:
+        return Table(shown, [], 0, [], [problem])
     assert text is not None
     return parse_table(text, shown)
 
