@@ -265,11 +265,9 @@ def repeated_paragraphs(text: str) -> list[Cut]:
     """A paragraph printed twice (a doubled headline, a second copy of a wire text), or a
     one-sentence line that is also a sentence of a longer paragraph (a headline repeated as
     the lede). The first full copy is kept."""
-    paras = [ln for ln in lines(text) if _key(ln.text)]
-    keys = [_key(p.text) for p in paras]
+    paras = [(ln, key, sentences(ln.text)) for ln in lines(text) if (key := _key(ln.text))]
     sentence_keys: dict[str, int] = {}
-    for i, p in enumerate(paras):
-        spans = sentences(p.text)
+    for i, (p, _, spans) in enumerate(paras):
         if len(spans) > 1:
             for s, e in spans:
                 sentence_keys.setdefault(_key(p.text[s:e]), i)
@@ -277,13 +275,13 @@ def repeated_paragraphs(text: str) -> list[Cut]:
     kept_keys: set[str] = set()
     kept_shingles: list[set[str]] = []
     index: dict[str, list[int]] = {}  # shingle -> kept paragraphs that have it
-    for i, (p, key) in enumerate(zip(paras, keys, strict=True)):
+    for i, (p, key, spans) in enumerate(paras):
         shingles = _shingles(key)
         if key in kept_keys:
             cuts.append(_cut_line(p, "repeated paragraph"))
         elif len(key.split()) >= 8 and _near_duplicate(shingles, kept_shingles, index):
             cuts.append(_cut_line(p, "near-duplicate paragraph"))
-        elif sentence_keys.get(key, i) != i and len(sentences(p.text)) == 1:
+        elif sentence_keys.get(key, i) != i and len(spans) == 1:
             cuts.append(_cut_line(p, "line repeated as a sentence of another paragraph"))
         else:
             kept_keys.add(key)
