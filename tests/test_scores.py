@@ -1,5 +1,6 @@
 """Scores against the reference implementations they wrap."""
 
+import gzip
 import json
 import os
 import subprocess
@@ -14,7 +15,7 @@ from framing.document import prepare
 from framing.score.readability import readability
 from framing.score.sentiment import sentiment
 
-from helpers import seed_text
+from helpers import SHARED, seed_text
 
 SEED_IDS = ["000", "001", "002", "003", "004"]
 
@@ -23,10 +24,9 @@ SEED_IDS = ["000", "001", "002", "003", "004"]
 def test_vader_per_sentence_equals_bare_vader(seed):
     doc = prepare(clean(seed_text(seed)).text)
     bare = SentimentIntensityAnalyzer()
-    s = sentiment(doc)
+    s = sentiment(doc.sentence_texts())
     expected = [bare.polarity_scores(doc.text[a:b])["compound"] for a, b in doc.sentences]
     assert list(s.sentence_compounds) == expected
-    assert s.text_compound == bare.polarity_scores(doc.text)["compound"]
     assert s.mean_sentence == pytest.approx(sum(expected) / len(expected))
     assert s.positive == sum(1 for c in expected if c >= 0.05)
     assert s.negative == sum(1 for c in expected if c <= -0.05)
@@ -34,8 +34,38 @@ def test_vader_per_sentence_equals_bare_vader(seed):
 
 def test_vader_on_a_sentence_checked_by_hand():
     # VADER's lexicon: "good" 1.9; compound = x / sqrt(x^2 + 15) = 1.9 / sqrt(18.61) = 0.4404
-    (value,) = sentiment(prepare("It is good.")).sentence_compounds
+    (value,) = sentiment(["It is good."]).sentence_compounds
     assert value == pytest.approx(0.4404, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The committee met on Tuesday in Brussels.",  # no VADER word: skipped, 0.0
+        "They met. GOOD!!!",  # capitals and exclamation marks
+        "“Good,” he said.",  # a lexicon word behind a quotation mark
+        "It was not bad at all.",
+        "No problems were found.",  # "no" as a lexicon item
+        "The plan is :) okay",  # an emoticon
+        "We ❤ it",  # an emoji, which VADER turns into words
+        "",
+        "   ",
+    ],
+)
+def test_zero_shortcut_and_memo_give_what_bare_vader_gives(sentence):
+    bare = SentimentIntensityAnalyzer().polarity_scores(sentence)["compound"]
+    assert sentiment([sentence, sentence]).sentence_compounds == (bare, bare)
+
+
+def test_sentences_without_a_vader_word_are_not_sent_to_vader():
+    from framing.score.sentiment import _tone
+
+    tone = _tone()
+    assert not tone.can_score("The committee met on Tuesday in Brussels.")
+    assert tone.can_score('"Good," he said.')  # "good" once VADER strips ASCII punctuation
+    # VADER strips ASCII punctuation only: "“Good,”" is not its word "good", and it gives 0.0.
+    assert not tone.can_score("“Good,” he said.")
+    assert tone.can_score("We ❤ it")
 
 
 def _stock_textstat(nltk_data, texts: list[str]) -> list[dict[str, float]]:
@@ -80,11 +110,53 @@ def _nltk_cmudict(root):
     return root
 
 
+EDGE_TEXTS = [
+    "The cat sat on the mat. It was happy.",
+    "",
+    "   ",
+    "...",
+    "a",
+    "Don't 'quote' me, rock 'n' roll! It's the 1990s' sound.",
+    "U.S. forces. 1,000 troops? Yes! Mr. Smith (R-CO) said so…",
+    "İstanbul naïve café 123 — x; Ελλάδα и Москва.",
+    "supercalifragilisticexpialidocious zzyzx qwertyuiop antidisestablishmentarianism.",
+]
+
+
 def test_readability_equals_stock_textstat_with_the_corpus_present(tmp_path):
-    texts = [clean(seed_text(s)).text for s in SEED_IDS] + ["The cat sat on the mat. It was happy."]
+    texts = [clean(seed_text(s)).text for s in SEED_IDS] + EDGE_TEXTS
     expected = _stock_textstat(_nltk_cmudict(tmp_path / "nltk_data"), texts)
     for text, ref in zip(texts, expected, strict=True):
         assert vars(readability(text)) == ref
+
+
+@pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="shared corpora not found beside the project")
+def test_readability_equals_stock_textstat_on_real_articles(tmp_path):
+    texts = [json.loads(line)["text"] for line in (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8")]
+    with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
+        texts += [clean(json.loads(line)["text"]).text for line, _ in zip(f, range(300), strict=False)]
+    expected = _stock_textstat(_nltk_cmudict(tmp_path / "nltk_data"), texts)
+    differ = [i for i, (t, ref) in enumerate(zip(texts, expected, strict=True)) if vars(readability(t)) != ref]
+    assert differ == []
+
+
+@pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="shared corpora not found beside the project")
+def test_vader_shortcuts_equal_bare_vader_on_every_basil_sentence():
+    bare = SentimentIntensityAnalyzer()
+    sentences = []
+    for line in (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8"):
+        doc = prepare(clean(json.loads(line)["text"]).text)
+        sentences += doc.sentence_texts()
+    expected = tuple(bare.polarity_scores(s)["compound"] for s in sentences)
+    assert sentiment(sentences).sentence_compounds == expected
+    assert sum(1 for c in expected if c == 0.0) > len(expected) / 10  # the shortcut is exercised
+
+
+def test_scoring_does_not_import_textstat_or_nltk():
+    # Importing textstat imports NLTK and SciPy: about 3 s in every process.
+    script = "import sys, framing.pipeline; print(sorted({'textstat', 'nltk', 'scipy'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_readability_works_with_nltk_data_path_empty_and_no_download(tmp_path):
@@ -108,11 +180,3 @@ def test_readability_works_with_nltk_data_path_empty_and_no_download(tmp_path):
     # By hand: 9 words, 2 sentences, 10 syllables (happy = 2):
     # 206.835 - 1.015 * 4.5 - 84.6 * 10/9 = 206.835 - 4.5675 - 94.0 = 108.2675
     assert float(done.stdout) == pytest.approx(108.2675, abs=1e-9)
-
-
-def test_textstat_hook_is_where_readability_expects_it():
-    from textstat.backend.counts import _count_syllables
-
-    from framing.score.readability import _get_cmudict
-
-    assert _count_syllables.get_cmudict is _get_cmudict

@@ -2,7 +2,7 @@ from framing.text import sentences, term_tokens, tokens, word_count
 
 
 def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
-    assert [t.norm for t in tokens("Crimea’s so-called “Annexation”")] == [
+    assert tokens("Crimea’s so-called “Annexation”").norms == [
         "crimea",
         "s",
         "so",
@@ -13,7 +13,17 @@ def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
 
 def test_token_offsets_point_into_the_text():
     text = "NATO’s bloc"
-    assert [(t.start, t.end) for t in tokens(text)] == [(0, 4), (5, 6), (7, 11)]
+    toks = tokens(text)
+    assert list(zip(toks.starts, toks.ends, strict=True)) == [(0, 4), (5, 6), (7, 11)]
+
+
+def test_casefolding_is_per_token_even_where_it_changes_length():
+    # "ß" folds to "ss" and "İ" to "i" + a combining dot: folding the joined tokens at once
+    # must give what folding each token gives.
+    text = "Straße İstanbul ΣΊΣΥΦΟΣ"
+    toks = tokens(text)
+    assert toks.norms == [text[s:e].casefold() for s, e in zip(toks.starts, toks.ends, strict=True)]
+    assert toks.norms[0] == "strasse"
 
 
 def test_term_tokens_keep_the_glob_on_its_word():

@@ -13,8 +13,9 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from framing.text import sentences, tokens
+from framing.text import norms, sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,11 @@ class Line:
     text: str  # without the line break
 
 
+@lru_cache(maxsize=4)
 def lines(text: str) -> list[Line]:
+    """The lines of `text`. Memoised: the steps mostly see the same text one after another
+    (most pages have nothing cut), and splitting it once is enough. Callers must not
+    change the list."""
     return [
         Line(m.start(), m.end(), m.group(1))
         for m in re.finditer(r"([^\n]*)(?:\n|$)", text)
@@ -145,8 +150,13 @@ def html_tags(text: str) -> list[Cut]:
     return [Cut(m.start(), m.end(), "HTML markup") for m in _TAG.finditer(text)]
 
 
+_ICON = re.compile("icon", re.I)
+
+
 def icon_strip(text: str) -> list[Cut]:
     """A line of icon labels from a page's navigation ("icon bookmark-bicon camera…")."""
+    if not _ICON.search(text):
+        return []
     cuts = []
     for line in lines(text):
         words = line.text.split()
@@ -210,6 +220,8 @@ _GLUE = re.compile(r"[a-z0-9’”'\")?!](?=[A-Z“‘\"])")
 
 def promotions(text: str) -> list[Cut]:
     """Inline promotions of other stories ("Also on rt.com <headline>"), up to the glued sentence."""
+    if not _PROMO.search(text):
+        return []
     cuts = []
     for line in lines(text):
         for m in _PROMO.finditer(text, line.start, line.start + len(line.text)):
@@ -249,39 +261,43 @@ def footer(text: str) -> list[Cut]:
 
 
 def _key(s: str) -> str:
-    return " ".join(t.norm for t in tokens(s))
+    return " ".join(norms(s))
 
 
 _NEAR_DUPLICATE = 0.8
 _SHINGLE = 5
+_Shingle = tuple[str, ...]
 
 
-def _shingles(key: str) -> set[str]:
-    words = key.split()
-    return {" ".join(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))}
+def _shingles(words: list[str]) -> set[_Shingle]:
+    """Word 5-grams; a paragraph shorter than five words is one shingle."""
+    if len(words) < _SHINGLE:
+        return {tuple(words)}
+    return set(zip(*(words[k:] for k in range(_SHINGLE)), strict=False))
 
 
 def repeated_paragraphs(text: str) -> list[Cut]:
     """A paragraph printed twice (a doubled headline, a second copy of a wire text), or a
     one-sentence line that is also a sentence of a longer paragraph (a headline repeated as
     the lede). The first full copy is kept."""
-    paras = [(ln, key, sentences(ln.text)) for ln in lines(text) if (key := _key(ln.text))]
-    sentence_keys: dict[str, int] = {}
-    for i, (p, _, spans) in enumerate(paras):
-        if len(spans) > 1:
-            for s, e in spans:
-                sentence_keys.setdefault(_key(p.text[s:e]), i)
+    paras = [(ln, key) for ln in lines(text) if (key := _key(ln.text))]
+    # Every key between spaces: a sentence's key is a run of its paragraph's key, so a key
+    # found nowhere in here is no other paragraph's sentence, and the sentence split (the
+    # costly part) is needed only for the few that are.
+    padded = [f" {key} " for _, key in paras]
+    everything = "\n".join(padded)
     cuts: list[Cut] = []
     kept_keys: set[str] = set()
-    kept_shingles: list[set[str]] = []
-    index: dict[str, list[int]] = {}  # shingle -> kept paragraphs that have it
-    for i, (p, key, spans) in enumerate(paras):
-        shingles = _shingles(key)
+    kept_shingles: list[set[_Shingle]] = []
+    index: dict[_Shingle, list[int]] = {}  # shingle -> kept paragraphs that have it
+    for i, (p, key) in enumerate(paras):
+        words = key.split()
+        shingles = _shingles(words)
         if key in kept_keys:
             cuts.append(_cut_line(p, "repeated paragraph"))
-        elif len(key.split()) >= 8 and _near_duplicate(shingles, kept_shingles, index):
+        elif len(words) >= 8 and _near_duplicate(shingles, kept_shingles, index):
             cuts.append(_cut_line(p, "near-duplicate paragraph"))
-        elif sentence_keys.get(key, i) != i and len(spans) == 1:
+        elif everything.count(padded[i]) > padded.count(padded[i]) and _sentence_of_another(paras, i):
             cuts.append(_cut_line(p, "line repeated as a sentence of another paragraph"))
         else:
             kept_keys.add(key)
@@ -291,12 +307,31 @@ def repeated_paragraphs(text: str) -> list[Cut]:
     return cuts
 
 
-def _near_duplicate(shingles: set[str], kept: list[set[str]], index: dict[str, list[int]]) -> bool:
+def _sentence_of_another(paras: list[tuple[Line, str]], i: int) -> bool:
+    """Paragraph i is one sentence, and that sentence is a sentence of a paragraph of two
+    or more sentences."""
+    line, key = paras[i]
+    if len(sentences(line.text)) != 1:
+        return False
+    for other, other_key in paras:
+        if other is line or f" {key} " not in f" {other_key} ":
+            continue
+        spans = sentences(other.text)
+        if len(spans) > 1 and any(_key(other.text[s:e]) == key for s, e in spans):
+            return True
+    return False
+
+
+def _near_duplicate(
+    shingles: set[_Shingle], kept: list[set[_Shingle]], index: dict[_Shingle, list[int]]
+) -> bool:
     """Jaccard similarity of word 5-grams at least _NEAR_DUPLICATE with a kept paragraph;
     only paragraphs that share a shingle are compared."""
     shared: Counter[int] = Counter()
     for sh in shingles:
-        shared.update(index.get(sh, ()))
+        found = index.get(sh)
+        if found:
+            shared.update(found)
     return any(n >= _NEAR_DUPLICATE * (len(shingles) + len(kept[k]) - n) for k, n in shared.items())
 
 

@@ -38,7 +38,6 @@ class ArticleScores:
     words: int
     sentences: int
     hits: tuple[HitKey, ...]
-    text_compound: float
     sentence_compounds: tuple[float, ...]
     readability: dict[str, float]
 
@@ -50,7 +49,6 @@ class Group:
     words: int = 0
     sentences: int = 0
     counts: Counter[HitKey] = field(default_factory=Counter)
-    _text_compounds: list[float] = field(default_factory=list)
     _sentence_compounds: list[float] = field(default_factory=list)
     _readability: dict[str, list[float]] = field(default_factory=dict)
 
@@ -59,7 +57,6 @@ class Group:
         self.words += a.words
         self.sentences += a.sentences
         self.counts.update(a.hits)
-        self._text_compounds.append(a.text_compound)
         self._sentence_compounds.extend(a.sentence_compounds)
         for k, v in a.readability.items():
             self._readability.setdefault(k, []).append(v)
@@ -67,10 +64,6 @@ class Group:
     @property
     def n(self) -> int:
         return len(self.articles)
-
-    @property
-    def mean_text_compound(self) -> float:
-        return _mean(self._text_compounds)
 
     @property
     def mean_sentence_compound(self) -> float:

@@ -6,23 +6,26 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from framing.quotes import Quote, quotations
-from framing.text import Token, sentences, tokens, word_spans
+from framing.text import Tokens, sentences, tokens, word_count
 
 
 @dataclass(frozen=True)
 class Document:
     text: str
-    tokens: list[Token]
+    tokens: Tokens
     sentences: list[tuple[int, int]]
     quotes: list[Quote]
-    words: list[tuple[int, int]]
+    words: int
     quote_starts: list[int]
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence that holds `offset` (the nearest before it if none does)."""
         return max(0, bisect_right(self.sentences, (offset, len(self.text) + 1)) - 1)
 
+    def sentence_texts(self) -> list[str]:
+        return [self.text[s:e] for s, e in self.sentences]
+
 
 def prepare(text: str) -> Document:
     quotes = quotations(text)
-    return Document(text, tokens(text), sentences(text), quotes, word_spans(text), [q.start for q in quotes])
+    return Document(text, tokens(text), sentences(text), quotes, word_count(text), [q.start for q in quotes])

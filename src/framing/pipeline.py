@@ -46,7 +46,6 @@ class ArticleResult:
             words=self.words,
             sentences=self.sentences,
             hits=tuple(hit_key(h) for h in self.hits),
-            text_compound=self.sentiment.text_compound,
             sentence_compounds=self.sentiment.sentence_compounds,
             readability=vars(self.readability),
         )
@@ -74,11 +73,11 @@ def score_article(article: Article, registry: Registry, scorer: LexiconScorer) -
         article=article,
         tag=tag(article.outlet, article.url, cleaned, registry),
         clean=cleaned,
-        words=len(doc.words),
+        words=doc.words,
         sentences=len(doc.sentences),
         quoted_share=quoted_word_share(doc.text, doc.words, doc.quotes),
         hits=tuple(scorer.hits(doc)),
-        sentiment=sentiment(doc),
+        sentiment=sentiment(doc.sentence_texts()),
         readability=readability(doc.text),
     )
 

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from framing.text import word_count
+
 
 @dataclass(frozen=True, slots=True)
 class Quote:
@@ -30,6 +32,8 @@ _PAIRS = {
     '"': '"',
     "'": "'",
 }
+# Every character that can open or close a quotation: only these need looking at.
+_MARKS = re.compile("[" + re.escape("".join(sorted(set(_PAIRS) | set("".join(_PAIRS.values()))))) + "]")
 # A dash that opens a quotation: at the start of a paragraph, or after the end of a sentence.
 _DASH_OPENER = re.compile(r"(?:^|(?<=[.!?…]\s))[–—]\s+(?=[A-ZА-ЯЁ])")
 # The dash-led quotation runs until the attribution dash (", – said X") or the paragraph end.
@@ -49,7 +53,8 @@ def quotations(text: str) -> list[Quote]:
 def _mark_quotes(text: str, start: int, end: int) -> list[Quote]:
     out: list[Quote] = []
     stack: list[tuple[str, int]] = []  # (opening mark, inner start)
-    for i in range(start, end):
+    for m in _MARKS.finditer(text, start, end):
+        i = m.start()
         ch = text[i]
         prev = text[i - 1] if i > start else " "
         nxt = text[i + 1] if i + 1 < end else " "
@@ -118,23 +123,18 @@ def is_scare_quote(text: str, quote: Quote, start: int, end: int) -> bool:
     return inner.casefold() == text[start:end].casefold()
 
 
-def quoted_word_share(text: str, word_spans: list[tuple[int, int]], quotes: list[Quote]) -> float:
-    """The share of words that stand inside a quotation."""
-    if not word_spans:
+def quoted_word_share(text: str, words: int, quotes: list[Quote]) -> float:
+    """The share of the text's `words` that stand inside a quotation. Quotation spans begin
+    and end at a mark or a dash, never inside a word, so counting the words of each span
+    counts the words that lie wholly inside it."""
+    if not words:
         return 0.0
     inside = 0
-    qi = 0
-    ordered = sorted((q.start, q.end) for q in quotes)
-    # Merge overlapping spans so nested quotes are not counted twice.
-    merged: list[tuple[int, int]] = []
-    for s, e in ordered:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    for ws, we in word_spans:
-        while qi < len(merged) and merged[qi][1] <= ws:
-            qi += 1
-        if qi < len(merged) and merged[qi][0] <= ws and we <= merged[qi][1]:
-            inside += 1
-    return inside / len(word_spans)
+    end = -1
+    # Spans sorted by start; a span inside the last counted one is not counted twice.
+    for s, e in sorted((q.start, q.end) for q in quotes):
+        if e <= end:
+            continue
+        inside += word_count(text, max(s, end), e)
+        end = e
+    return inside / words

@@ -317,7 +317,6 @@ def tone_and_readability(result: Result) -> list[str]:
         "tone: sentences (mean)",
         "positive sentences",
         "negative sentences",
-        "tone: whole text (mean)",
         *MEASURES.values(),
     ]
     rows = []
@@ -331,7 +330,6 @@ def tone_and_readability(result: Result) -> list[str]:
                 num(g.mean_sentence_compound, 3),
                 f"{num(100 * g.positive_share, 0)}%",
                 f"{num(100 * g.negative_share, 0)}%",
-                num(g.mean_text_compound, 3),
                 *(num(g.readability_mean(m), 1) for m in MEASURES),
             ]
         )
@@ -445,7 +443,6 @@ def _article_json(a: ArticleResult) -> dict[str, object]:
         "sentences": a.sentences,
         "quoted_share": _r(a.quoted_share),
         "sentiment": {
-            "text_compound": _r(a.sentiment.text_compound),
             "mean_sentence_compound": _r(a.sentiment.mean_sentence),
             "positive_sentences": a.sentiment.positive,
             "negative_sentences": a.sentiment.negative,
@@ -485,7 +482,6 @@ def _group_json(g: Group) -> dict[str, object]:
             "mean_sentence_compound": _r(g.mean_sentence_compound),
             "positive_share": _r(g.positive_share),
             "negative_share": _r(g.negative_share),
-            "mean_text_compound": _r(g.mean_text_compound),
         },
         "readability": {m: _r(g.readability_mean(m)) for m in MEASURES},
         "counts": _counts_json(g.counts, g.words),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from framing.lexicon.load import MIN_GLOB_PREFIX, Entry
-from framing.text import Token, joinable
+from framing.text import Tokens, joinable
 
 
 @dataclass
@@ -45,11 +45,22 @@ class Matcher:
                 else:
                     node = node.children.setdefault(tok, _Node())
             node.entry = e
+        self._first = frozenset(self._root.children)
+        self._first_prefixes = frozenset(self._root.globs)
 
-    def find(self, text: str, toks: list[Token]) -> list[Match]:
+    def find(self, text: str, toks: Tokens, lo: int = 0, hi: int | None = None) -> list[Match]:
+        """Matches among tokens lo..hi (all of them by default)."""
         found: list[Match] = []
-        i, n = 0, len(toks)
+        norms, starts, ends = toks.norms, toks.starts, toks.ends
+        n = len(norms) if hi is None else hi
+        first, prefixes = self._first, self._first_prefixes
+        i = lo
         while i < n:
+            # Most tokens start no term: skip them without walking the trie.
+            word = norms[i]
+            if word not in first and word[:MIN_GLOB_PREFIX] not in prefixes:
+                i += 1
+                continue
             best: tuple[int, int, Entry] | None = None  # (end, literal length, entry)
             stack = [(self._root, i)]
             while stack:
@@ -58,9 +69,9 @@ class Matcher:
                     key = (j, node.entry.literal_length)
                     if best is None or key > best[:2]:
                         best = (j, node.entry.literal_length, node.entry)
-                if j >= n or (j > i and not joinable(text, toks[j - 1], toks[j])):
+                if j >= n or (j > i and not joinable(text, ends[j - 1], starts[j])):
                     continue
-                word = toks[j].norm
+                word = norms[j]
                 child = node.children.get(word)
                 if child is not None:
                     stack.append((child, j + 1))

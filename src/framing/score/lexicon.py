@@ -38,20 +38,21 @@ class LexiconScorer:
 
     def hits(self, doc: Document) -> list[Hit]:
         out: list[Hit] = []
-        starts = [t.start for t in doc.tokens]
+        toks = doc.tokens
         for matcher in self._matchers:
-            for m in matcher.find(doc.text, doc.tokens):
-                start, end = doc.tokens[m.first].start, doc.tokens[m.last - 1].end
+            for m in matcher.find(doc.text, toks):
+                start, end = toks.starts[m.first], toks.ends[m.last - 1]
                 sentence = doc.sentence_of(start)
-                if m.entry.context and not self._context_holds(m.entry, doc, sentence, starts):
+                if m.entry.context and not self._context_holds(m.entry, doc, sentence):
                     continue
                 out.append(Hit(m.entry, start, end, voice(doc, start, end), doc.sentences[sentence]))
         return out
 
-    def _context_holds(self, entry: Entry, doc: Document, sentence: int, starts: list[int]) -> bool:
+    def _context_holds(self, entry: Entry, doc: Document, sentence: int) -> bool:
         s, e = doc.sentences[sentence]
-        toks = doc.tokens[bisect_left(starts, s) : bisect_right(starts, e - 1)]
-        return any(self._context[p].find(doc.text, toks) for p in entry.context)
+        starts = doc.tokens.starts
+        lo, hi = bisect_left(starts, s), bisect_right(starts, e - 1)
+        return any(self._context[p].find(doc.text, doc.tokens, lo, hi) for p in entry.context)
 
 
 def voice(doc: Document, start: int, end: int) -> Voice:
