@@ -136,7 +136,9 @@ def test_readability_equals_stock_textstat_on_real_articles(tmp_path):
     with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
         texts += [clean(json.loads(line)["text"]).text for line, _ in zip(f, range(300), strict=False)]
     expected = _stock_textstat(_nltk_cmudict(tmp_path / "nltk_data"), texts)
-    differ = [i for i, (t, ref) in enumerate(zip(texts, expected, strict=True)) if vars(readability(t)) != ref]
+    differ = [
+        i for i, (t, ref) in enumerate(zip(texts, expected, strict=True)) if vars(readability(t)) != ref
+    ]
     assert differ == []
 
 
