@@ -5,16 +5,21 @@ from pathlib import Path
 import pytest
 
 from framing.config import CompareConfig
-from framing.pipeline import Result, run
 
-from helpers import LEXICONS, SEEDS
+from helpers import LEXICONS, SEEDS, Rendered, render
+
+
+@pytest.fixture(autouse=True)
+def _result_store_in_tmp(tmp_path_factory, monkeypatch):
+    """The CLI's default result store lives in the home folder: never the real one in tests."""
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path_factory.mktemp("store") / "results.sqlite"))
 
 
 @pytest.fixture(scope="session")
-def seeds_result() -> Result:
-    return run(CompareConfig((SEEDS,), LEXICONS, Path("unused"), "seeds", "outlet_type"))
+def seeds_result() -> Rendered:
+    return render(CompareConfig((SEEDS,), LEXICONS, Path("unused"), "seeds", "outlet_type"))
 
 
 @pytest.fixture(scope="session")
-def seed_articles(seeds_result: Result) -> dict[str, object]:
+def seed_articles(seeds_result: Rendered) -> dict[str, object]:
     return {a.article.id[:3]: a for a in seeds_result.articles}

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from framing.compare import Group
+from framing.config import CompareConfig
+from framing.pipeline import ArticleResult, Result, run
 from framing.resources import bundled
+from framing.writers import ReportStream
 
 SEEDS = bundled("seeds")
 LEXICONS = bundled("lexicons")
@@ -14,3 +20,47 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 def seed_text(prefix: str) -> str:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")
+
+
+@dataclass
+class Rendered:
+    """A run's result, its articles and its report files, for tests on small corpora."""
+
+    result: Result
+    articles: list[ArticleResult]
+    md: str
+    json: str
+
+    @property
+    def groups(self) -> list[Group]:
+        return self.result.groups
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.result.warnings
+
+    @property
+    def config(self) -> CompareConfig:
+        return self.result.config
+
+
+def render(config: CompareConfig) -> Rendered:
+    """Run `config` through the report writer into a temporary folder and read it back."""
+    articles: list[ArticleResult] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        stream = ReportStream(Path(tmp), config.name, config.by)
+
+        class Tee:
+            def article(self, result: ArticleResult) -> None:
+                articles.append(result)
+                stream.article(result)
+
+        try:
+            result = run(config, Tee())
+        except BaseException:
+            stream.discard()
+            raise
+        md_path, json_path = stream.finish(result)
+        return Rendered(
+            result, articles, md_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
+        )

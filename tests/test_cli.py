@@ -19,7 +19,14 @@ def invoke(*args: str):
 def test_compare_with_no_input_runs_on_the_seeds(tmp_path):
     r = invoke("compare", "--out", str(tmp_path))
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines() == [f"wrote {tmp_path / 'seeds.md'}", f"wrote {tmp_path / 'seeds.json'}"]
+    store = os.environ["FRAMING_CACHE"]
+    assert r.stdout.splitlines() == [
+        f"wrote {tmp_path / 'seeds.md'}",
+        f"wrote {tmp_path / 'seeds.json'}",
+        f"result store {store}: 0 articles read, 5 scored",
+    ]
+    again = invoke("compare", "--out", str(tmp_path))
+    assert again.stdout.splitlines()[-1] == f"result store {store}: 5 articles read, 0 scored"
     assert (tmp_path / "seeds.md").read_text(encoding="utf-8").startswith("# Framing comparison: seeds")
 
 

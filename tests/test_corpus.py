@@ -8,9 +8,8 @@ import pytest
 from framing.config import CompareConfig
 from framing.corpus import decode_article, guess_legacy_encoding, read_inputs, read_path
 from framing.errors import InputError
-from framing.pipeline import run
 
-from helpers import LEXICONS, SEEDS
+from helpers import LEXICONS, SEEDS, render
 
 RUSSIAN = "Генеральный секретарь НАТО заявил, что альянс готов к диалогу с Россией."
 FRENCH = "Le secrétaire général de l'OTAN a déclaré qu'il était prêt à dialoguer avec la Russie."
@@ -199,7 +198,7 @@ def test_a_huge_article_goes_through_whole(tmp_path):
     paragraphs = [" ".join(rng.choice(vocabulary) for _ in range(40)) + "." for _ in range(3000)]
     text = "\n".join(paragraphs)
     (tmp_path / "big.txt").write_text(text, encoding="utf-8")
-    (article,) = run(CompareConfig((tmp_path,), LEXICONS, tmp_path, "big", "article")).articles
+    (article,) = render(CompareConfig((tmp_path,), LEXICONS, tmp_path, "big", "article")).articles
     claimed = [h for h in article.hits if h.entry.term == "claimed"]
     assert len(claimed) == len(re.findall(r"\bclaimed\b", text))
     assert article.clean.text == text

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from framing.config import CompareConfig
-from framing.pipeline import Result, run
 
-from helpers import LEXICONS, SHARED
+from helpers import LEXICONS, SHARED, Rendered, render
 
 BASIL = SHARED / "corpora" / "basil.jsonl"
 
@@ -19,8 +18,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def basil() -> Result:
-    return run(CompareConfig((BASIL,), LEXICONS, Path("unused"), "basil", "outlet"))
+def basil() -> Rendered:
+    return render(CompareConfig((BASIL,), LEXICONS, Path("unused"), "basil", "outlet"))
 
 
 def test_all_300_articles_are_read_and_tagged(basil):

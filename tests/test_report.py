@@ -4,14 +4,14 @@ import re
 from pathlib import Path
 
 from framing.config import CompareConfig
-from framing.pipeline import run
-from framing.report import markdown, md, to_json
+from framing.pipeline import EVIDENCE_PER_CELL
+from framing.report import md
 
-from helpers import LEXICONS
+from helpers import LEXICONS, render
 
 
 def test_no_page_furniture_reaches_the_report(seeds_result):
-    text = markdown(seeds_result)
+    text = seeds_result.md
     for junk in (
         "icon bookmark",
         "Also on rt.com",
@@ -25,13 +25,13 @@ def test_no_page_furniture_reaches_the_report(seeds_result):
 
 
 def test_same_input_same_bytes(seeds_result):
-    again = run(seeds_result.config)
-    assert markdown(again) == markdown(seeds_result)
-    assert to_json(again) == to_json(seeds_result)
+    again = render(seeds_result.config)
+    assert again.md == seeds_result.md
+    assert again.json == seeds_result.json
 
 
 def test_the_crimea_cell_reads_as_in_the_issue(seeds_result):
-    row = next(line for line in markdown(seeds_result).splitlines() if line.startswith("| **crimea_2014**"))
+    row = next(line for line in seeds_result.md.splitlines() if line.startswith("| **crimea_2014**"))
     cells = [c.strip() for c in row.strip("|").split(" | ")]
     assert cells == [
         "**crimea_2014**",
@@ -43,10 +43,22 @@ def test_the_crimea_cell_reads_as_in_the_issue(seeds_result):
 
 
 def test_every_hit_has_one_evidence_line(seeds_result):
-    text = markdown(seeds_result)
+    text = seeds_result.md
     evidence = text[text.index("## Evidence") :]
     lines = [ln for ln in evidence.splitlines() if ln.startswith("- `")]
-    assert len(lines) == sum(len(a.hits) for a in seeds_result.articles)
+    # Up to EVIDENCE_PER_CELL lines per cell: term group × outlet type × frame × voice.
+    cells: dict[tuple[str, ...], int] = {}
+    for a in seeds_result.articles:
+        for h in a.hits:
+            e = h.entry
+            cell = (e.lexicon, e.concept or e.category, a.tag.type, e.frame or e.category, h.voice)
+            cells[cell] = cells.get(cell, 0) + 1
+    assert len(lines) == sum(min(n, EVIDENCE_PER_CELL) for n in cells.values())
+    # 003 alone has 14 own-voice "neutral" attribution verbs: 10 shown, the heading says so.
+    neutral = sum(n for c, n in cells.items() if c[1] == "neutral")
+    shown = sum(min(n, EVIDENCE_PER_CELL) for c, n in cells.items() if c[1] == "neutral")
+    assert shown < neutral
+    assert f"#### neutral ({shown} of {neutral} shown)" in evidence
     # the scare-quoted annexation of 002, quoted as published
     assert any(
         "crimea_2014" not in ln and "scare-quoted" in ln and "its “**annexation**”" in ln for ln in lines
@@ -54,7 +66,7 @@ def test_every_hit_has_one_evidence_line(seeds_result):
 
 
 def test_json_holds_the_same_numbers(seeds_result):
-    data = json.loads(to_json(seeds_result))
+    data = json.loads(seeds_result.json)
     assert [a["id"][:3] for a in data["articles"]] == ["000", "001", "002", "003", "004"]
     for lex in data["lexicons"]:
         assert lex["sha256"] == hashlib.sha256((LEXICONS / lex["file"]).read_bytes()).hexdigest()
@@ -95,8 +107,7 @@ def test_hostile_titles_and_outlets_stay_in_their_cells(tmp_path):
         'b|c,"`tick`",ok\n',
         encoding="utf-8",
     )
-    result = run(CompareConfig((folder,), LEXICONS, tmp_path, "t", "article"))
-    text = markdown(result)
+    text = render(CompareConfig((folder,), LEXICONS, tmp_path, "t", "article")).md
     assert "<script>" not in text and "<b>" not in text
     header, _rule, *rows = [ln for ln in text.split("## Corpus")[1].splitlines() if ln.startswith("|")][:4]
     columns = len(re.findall(r"(?<!\\)\|", header))
@@ -106,5 +117,5 @@ def test_hostile_titles_and_outlets_stay_in_their_cells(tmp_path):
 
 def test_one_group_says_there_is_nothing_to_contrast(tmp_path):
     (tmp_path / "a.txt").write_text("The alliance met.", encoding="utf-8")
-    result = run(CompareConfig((tmp_path,), LEXICONS, Path("x"), "t", "outlet_type"))
-    assert "One group only (unknown): nothing to set side by side." in markdown(result)
+    result = render(CompareConfig((tmp_path,), LEXICONS, Path("x"), "t", "outlet_type"))
+    assert "One group only (unknown): nothing to set side by side." in result.md

@@ -125,8 +125,7 @@ def test_hits_offsets_lead_back_to_the_original(seeds_result):
 
 def test_windows_line_endings_change_nothing_but_offsets(seed_articles, tmp_path):
     from framing.corpus import Article
-    from framing.pipeline import load_lexicon_folder, score_article
-    from framing.score.lexicon import LexiconScorer
+    from framing.pipeline import Scorer, load_lexicon_folder, score_article
 
     from helpers import LEXICONS
 
@@ -134,8 +133,7 @@ def test_windows_line_endings_change_nothing_but_offsets(seed_articles, tmp_path
     crlf_text = lf.article.text.replace("\n", "\r\n")
     crlf = score_article(
         Article(lf.article.id, "RT", "", "", "", "", crlf_text, "crlf"),
-        load_lexicon_folder(LEXICONS)[1],
-        LexiconScorer(load_lexicon_folder(LEXICONS)[0]),
+        Scorer(*load_lexicon_folder(LEXICONS)),
     )
     assert (crlf.words, crlf.sentences) == (lf.words, lf.sentences)
     assert [(crlf.clean.text[h.start : h.end], h.voice) for h in crlf.hits] == [

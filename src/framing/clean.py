@@ -95,6 +95,21 @@ class CleanText:
         self._index()
 
 
+def restore(original: str, removed: list[Removal]) -> CleanText:
+    """The CleanText that cleaning `original` gave, from its removals alone (for results
+    read back from the cache: the cleaned text need not be stored)."""
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for r in sorted(removed, key=lambda r: (r.start, r.end)):
+        if r.start > pos:
+            pieces.append((pos, r.start))
+        pos = max(pos, r.end)
+    if pos < len(original):
+        pieces.append((pos, len(original)))
+    text = "".join(original[s:e] for s, e in pieces)
+    return CleanText(original, text, pieces, list(removed))
+
+
 def _merge(cuts: list[Cut]) -> list[Cut]:
     out: list[Cut] = []
     for c in sorted(cuts, key=lambda c: (c.start, c.end)):

@@ -3,6 +3,7 @@ on stderr and exit code 2; no traceback reaches the user."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +25,19 @@ lexicon_app = typer.Typer(
     add_completion=False, help="Check and list the lexicons.", pretty_exceptions_enable=False
 )
 app.add_typer(lexicon_app, name="lexicon")
+cache_app = typer.Typer(
+    add_completion=False, help="Look at or clear the result store.", pretty_exceptions_enable=False
+)
+app.add_typer(cache_app, name="cache")
+
+CacheOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        help="The result store (SQLite). Default: $FRAMING_CACHE, else ~/.cache/framing/results.sqlite.",
+        show_default=False,
+    ),
+]
 
 EXIT_USER_ERROR = 2
 
@@ -69,11 +83,19 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", help="Worker processes for scoring. 0: one per CPU.", min=0),
+    ] = 0,
+    cache_path: CacheOption = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Score every article afresh; neither read nor write the store.")
+    ] = False,
 ) -> None:
     """Compare how outlets frame a story; write a Markdown report and its JSON."""
-    from framing.pipeline import run
-    from framing.report import markdown, to_json
-    from framing.writers import write_report
+    from framing import cache
+    from framing.progress import Progress
+    from framing.writers import compare as write_comparison
 
     try:
         if by not in BY_CHOICES:
@@ -83,14 +105,24 @@ def compare(
         if not report_name or "/" in report_name or report_name.startswith("."):
             raise FramingError(f"--name {report_name!r} is not a plain file name")
         by_value = next(choice for choice in BY_CHOICES if choice == by)
-        config = CompareConfig(paths, lexicons or bundled("lexicons"), out, report_name, by_value)
-        result = run(config, warn=_warn)
-        written = write_report(out, report_name, {".md": markdown(result), ".json": to_json(result)})
+        config = CompareConfig(
+            paths,
+            lexicons or bundled("lexicons"),
+            out,
+            report_name,
+            by_value,
+            jobs=jobs or os.cpu_count() or 1,
+            cache=None if no_cache else (cache_path or cache.default_path()),
+        )
+        with Progress() as progress:
+            result, written = write_comparison(config, warn=progress.wrap(_warn), progress=progress.advance)
     except FramingError as e:
         _fail(e)
         return
     for path in written:
         typer.echo(f"wrote {path}")
+    if config.cache:
+        typer.echo(f"result store {config.cache}: {result.cached} articles read, {result.rescored} scored")
 
 
 @lexicon_app.command("check")
@@ -141,6 +173,38 @@ def lexicon_list(
             )
         for group_name, terms in seen.items():
             typer.echo(f"  {group_name}: {', '.join(terms)}")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_path: CacheOption = None) -> None:
+    """Delete the result store; the next run scores every article afresh."""
+    from framing import cache
+
+    path = cache_path or cache.default_path()
+    typer.echo(f"removed {path}" if cache.clear(path) else f"no result store at {path}")
+
+
+@cache_app.command("info")
+def cache_info(cache_path: CacheOption = None) -> None:
+    """Where the result store is, its size and what it holds."""
+    from framing import cache
+
+    path = cache_path or cache.default_path()
+    if not path.exists():
+        typer.echo(f"no result store at {path}")
+        return
+    try:
+        store = cache.Store(path, _warn)
+    except FramingError as e:
+        _fail(e)
+        return
+    counts = store.counts()
+    store.close()
+    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+    typer.echo(
+        f"{path}: {size / 1e6:,.1f} MB; {counts['base']:,} article results, {counts['hits']:,} "
+        f"lexicon results, {counts['lexicons']:,} lexicon versions"
+    )
 
 
 def main() -> None:

@@ -44,22 +44,32 @@ class ArticleScores:
 
 @dataclass
 class Group:
+    """Running totals: adding an article keeps its counts, not the article."""
+
     name: str
     articles: list[str] = field(default_factory=list)
     words: int = 0
     sentences: int = 0
     counts: Counter[HitKey] = field(default_factory=Counter)
-    _sentence_compounds: list[float] = field(default_factory=list)
-    _readability: dict[str, list[float]] = field(default_factory=dict)
+    _tone_sum: float = 0.0
+    _tone_n: int = 0
+    _positive: int = 0
+    _negative: int = 0
+    _readability: dict[str, float] = field(default_factory=dict)
 
     def add(self, a: ArticleScores) -> None:
         self.articles.append(a.id)
         self.words += a.words
         self.sentences += a.sentences
         self.counts.update(a.hits)
-        self._sentence_compounds.extend(a.sentence_compounds)
+        for c in a.sentence_compounds:
+            # Summed one by one in input order: the same float as summing the full list.
+            self._tone_sum += c
+        self._tone_n += len(a.sentence_compounds)
+        self._positive += sum(1 for c in a.sentence_compounds if c >= POSITIVE)
+        self._negative += sum(1 for c in a.sentence_compounds if c <= NEGATIVE)
         for k, v in a.readability.items():
-            self._readability.setdefault(k, []).append(v)
+            self._readability[k] = self._readability.get(k, 0) + v
 
     @property
     def n(self) -> int:
@@ -67,20 +77,18 @@ class Group:
 
     @property
     def mean_sentence_compound(self) -> float:
-        return _mean(self._sentence_compounds)
+        return self._tone_sum / self._tone_n if self._tone_n else 0.0
 
     @property
     def positive_share(self) -> float:
-        s = self._sentence_compounds
-        return sum(1 for c in s if c >= POSITIVE) / len(s) if s else 0.0
+        return self._positive / self._tone_n if self._tone_n else 0.0
 
     @property
     def negative_share(self) -> float:
-        s = self._sentence_compounds
-        return sum(1 for c in s if c <= NEGATIVE) / len(s) if s else 0.0
+        return self._negative / self._tone_n if self._tone_n else 0.0
 
     def readability_mean(self, measure: str) -> float:
-        return _mean(self._readability.get(measure, []))
+        return self._readability[measure] / self.n if measure in self._readability and self.n else 0.0
 
     def per_thousand(self, count: int) -> float:
         return 1000 * count / self.words if self.words else 0.0
@@ -99,20 +107,30 @@ class Group:
         )
 
 
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
 def group_key(a: ArticleScores, by: By) -> str:
     return {"outlet_type": a.outlet_type, "outlet": a.outlet, "article": a.id}[by]
 
 
+class Groups:
+    """Articles folded into their groups as they come."""
+
+    def __init__(self, by: By) -> None:
+        self.by = by
+        self._groups: dict[str, Group] = {}
+
+    def add(self, a: ArticleScores) -> None:
+        key = group_key(a, self.by)
+        self._groups.setdefault(key, Group(key)).add(a)
+
+    def sorted(self) -> list[Group]:
+        return [self._groups[k] for k in sorted(self._groups)]
+
+
 def group(articles: Iterable[ArticleScores], by: By) -> list[Group]:
-    groups: dict[str, Group] = {}
+    groups = Groups(by)
     for a in articles:
-        key = group_key(a, by)
-        groups.setdefault(key, Group(key)).add(a)
-    return [groups[k] for k in sorted(groups)]
+        groups.add(a)
+    return groups.sorted()
 
 
-__all__ = ["BY_CHOICES", "MEASURES", "ArticleScores", "By", "Group", "HitKey", "group"]
+__all__ = ["BY_CHOICES", "MEASURES", "ArticleScores", "By", "Group", "Groups", "HitKey", "group"]

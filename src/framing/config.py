@@ -15,3 +15,5 @@ class CompareConfig:
     out: Path
     name: str = "seeds"
     by: By = "outlet_type"
+    jobs: int = 1  # worker processes for per-article scoring; 1 scores in this process
+    cache: Path | None = None  # the result store; None scores everything afresh

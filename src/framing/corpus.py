@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.csvfile import decode_utf8, read_table
+from framing.csvfile import read_table
 from framing.errors import InputError
 
 MANIFEST = "manifest.csv"
@@ -271,30 +271,48 @@ def _article(record: dict[str, object], mapping: dict[str, str], shown: str, lin
     )
 
 
+def _open_lines(path: Path) -> gzip.GzipFile | io.BufferedReader:
+    try:
+        return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
+
+
 def read_jsonl(path: Path) -> Iterator[Article]:
-    data = _open_bytes(path)
+    """Articles one line at a time: a file of any size is never held in memory."""
     shown = path.name
-    text, problem = decode_utf8(data, shown)
-    if problem:
-        raise InputError(f"{problem} (JSON Lines must be UTF-8)")
-    assert text is not None
     stem = path.name.split(".")[0]
     count = 0
-    for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{shown}:{number}: not a JSON object ({e.msg})") from e
-        if not isinstance(record, dict):
-            raise InputError(
-                f"{shown}:{number}: each line must be a JSON object, not {type(record).__name__}"
-            )
-        mapping = _column_map(list(record), shown, number)
-        article = _article(record, mapping, shown, number, stem)
-        count += 1
-        yield article
+    with _open_lines(path) as f:
+        number = 0
+        while True:
+            try:
+                raw = f.readline()
+            except OSError as e:  # gzip.BadGzipFile is an OSError
+                raise InputError(f"{path}: not a readable gzip file ({e})") from e
+            except EOFError as e:
+                raise InputError(f"{path}: not a readable gzip file ({e})") from e
+            if not raw:
+                break
+            number += 1
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                problem = f"{shown}:{number}: not UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8"
+                raise InputError(f"{problem} (JSON Lines must be UTF-8)") from e
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(f"{shown}:{number}: not a JSON object ({e.msg})") from e
+            if not isinstance(record, dict):
+                raise InputError(
+                    f"{shown}:{number}: each line must be a JSON object, not {type(record).__name__}"
+                )
+            mapping = _column_map(list(record), shown, number)
+            count += 1
+            yield _article(record, mapping, shown, number, stem)
     if count == 0:
         raise InputError(f"{shown}: no articles (empty file)")
 

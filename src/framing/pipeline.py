@@ -1,53 +1,103 @@
 """The one place that knows the order of the stages:
 
-    load -> clean -> tag outlets -> score each article -> compare -> (render, write: cli)
+    load -> clean -> tag outlets -> score each article (map) -> compare (reduce) -> report
 
-Per-article work (clean, tag, score) is independent of every other article; only compare
-reads them all.
+Map: per-article work is independent of every other article, so it runs in worker
+processes (`jobs`), and its results are kept in the result store (cache.py) so a re-run
+recomputes only what an edit touched. Reduce: each article's result is folded into the
+group totals and handed to the report as it arrives, in input order, then dropped: memory
+does not grow with the corpus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 from pathlib import Path
+from typing import Any, Protocol
 
-from framing.clean import CleanText, clean
-from framing.compare import ArticleScores, Group, HitKey, group
+from framing import cache
+from framing.clean import CleanText, Removal, clean, restore
+from framing.compare import ArticleScores, Group, Groups, HitKey
 from framing.config import CompareConfig
 from framing.corpus import Article, read_inputs
-from framing.document import prepare
+from framing.document import Document, prepare
 from framing.errors import InputError, LexiconError, Problem
-from framing.lexicon.load import Lexicon, load_lexicons
+from framing.lexicon.load import Entry, Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
 from framing.quotes import quoted_word_share
+from framing.score import readability as readability_module
+from framing.score import sentiment as sentiment_module
 from framing.score.lexicon import Hit, LexiconScorer
 from framing.score.readability import Readability, readability
 from framing.score.sentiment import Sentiment, sentiment
+
+# Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
+# returns for the same input, so that no stored result of the old code is used.
+SCORING_VERSION = "2026-11-23.1"
+BATCH = 256  # articles per worker round trip and per cache transaction, per job
+EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
+
+
+@dataclass(frozen=True)
+class Base:
+    """An article's results that no lexicon affects."""
+
+    tag: Tag
+    removed: tuple[Removal, ...]
+    words: int
+    sentences: int
+    quoted_share: float
+    sentiment: Sentiment
+    readability: Readability
+
+
+# A hit as stored: (entry index in its lexicon, start, end, voice, sentence start, sentence end)
+StoredHit = tuple[int, int, int, str, int, int]
 
 
 @dataclass(frozen=True)
 class ArticleResult:
     article: Article
-    tag: Tag
-    clean: CleanText
-    words: int
-    sentences: int
-    quoted_share: float
+    base: Base
     hits: tuple[Hit, ...]
-    sentiment: Sentiment
-    readability: Readability
+
+    @property
+    def tag(self) -> Tag:
+        return self.base.tag
+
+    @property
+    def words(self) -> int:
+        return self.base.words
+
+    @property
+    def sentences(self) -> int:
+        return self.base.sentences
+
+    @property
+    def sentiment(self) -> Sentiment:
+        return self.base.sentiment
+
+    @cached_property
+    def clean(self) -> CleanText:
+        """The cleaned text, rebuilt from the original and the removals when asked for."""
+        return restore(self.article.text, list(self.base.removed))
 
     def scores(self) -> ArticleScores:
+        b = self.base
         return ArticleScores(
             id=self.article.id,
-            outlet=self.tag.outlet,
-            outlet_type=self.tag.type,
-            words=self.words,
-            sentences=self.sentences,
+            outlet=b.tag.outlet,
+            outlet_type=b.tag.type,
+            words=b.words,
+            sentences=b.sentences,
             hits=tuple(hit_key(h) for h in self.hits),
-            sentence_compounds=self.sentiment.sentence_compounds,
-            readability=vars(self.readability),
+            sentence_compounds=b.sentiment.sentence_compounds,
+            readability=vars(b.readability),
         )
 
 
@@ -56,30 +106,24 @@ class Result:
     config: CompareConfig
     lexicons: list[Lexicon]
     registry: Registry
-    articles: list[ArticleResult]
     groups: list[Group]
     warnings: list[str]
+    articles: int
+    outlets: int
+    unknown: int  # articles whose outlet type is unknown
+    cached: int  # articles read whole from the result store
+    rescored: int  # articles scored again, wholly or for an edited lexicon
+
+
+class Sink(Protocol):
+    """Where each article's result goes, in input order (the report writer)."""
+
+    def article(self, result: ArticleResult) -> None: ...
 
 
 def hit_key(h: Hit) -> HitKey:
     e = h.entry
     return HitKey(e.lexicon, e.concept, e.frame or e.category, e.term, h.voice)
-
-
-def score_article(article: Article, registry: Registry, scorer: LexiconScorer) -> ArticleResult:
-    cleaned = clean(article.text)
-    doc = prepare(cleaned.text)
-    return ArticleResult(
-        article=article,
-        tag=tag(article.outlet, article.url, cleaned, registry),
-        clean=cleaned,
-        words=doc.words,
-        sentences=len(doc.sentences),
-        quoted_share=quoted_word_share(doc.text, doc.words, doc.quotes),
-        hits=tuple(scorer.hits(doc)),
-        sentiment=sentiment(doc.sentence_texts()),
-        readability=readability(doc.text),
-    )
 
 
 def load_lexicon_folder(folder: Path) -> tuple[list[Lexicon], Registry]:
@@ -98,9 +142,146 @@ def load_lexicon_folder(folder: Path) -> tuple[list[Lexicon], Registry]:
     return lexicons, registry
 
 
-def run(config: CompareConfig, warn: Callable[[str], None] | None = None) -> Result:
+# ---- map: one article, in a worker ---------------------------------------------------------
+
+
+def score_base(article: Article, cleaned: CleanText, doc: Document, registry: Registry) -> Base:
+    return Base(
+        tag=tag(article.outlet, article.url, cleaned, registry),
+        removed=tuple(cleaned.removed),
+        words=doc.words,
+        sentences=len(doc.sentences),
+        quoted_share=quoted_word_share(doc.text, doc.words, doc.quotes),
+        sentiment=sentiment(doc.sentence_texts()),
+        readability=readability(doc.text),
+    )
+
+
+def vocabulary(doc: Document) -> str:
+    """The text's distinct tokens, one per line, sorted: what the store checks an edited
+    lexicon entry against."""
+    return "\n".join(sorted(set(doc.tokens.norms)))
+
+
+# What a worker returns: the base (or None if it was not asked for), the hits of each lexicon
+# it was asked for, and the text's vocabulary.
+Outcome = tuple[Base | None, dict[str, list[StoredHit]], str]
+
+
+class Scorer:
+    """Everything a worker needs, built once in the parent and inherited by forked workers."""
+
+    def __init__(self, lexicons: list[Lexicon], registry: Registry) -> None:
+        self.lexicons = lexicons
+        self.registry = registry
+        self.by_file = {lex.file: LexiconScorer([lex]) for lex in lexicons}
+        self.index = {lex.file: {id(e): i for i, e in enumerate(lex.entries)} for lex in lexicons}
+
+    def score(self, article: Article, base: bool, lexicons: Iterable[str]) -> Outcome:
+        cleaned = clean(article.text)
+        doc = prepare(cleaned.text)
+        found = {file: [_stored(self, file, h) for h in self.by_file[file].hits(doc)] for file in lexicons}
+        return (score_base(article, cleaned, doc, self.registry) if base else None), found, vocabulary(doc)
+
+
+def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
+    return (scorer.index[file][id(h.entry)], h.start, h.end, h.voice, *h.sentence)
+
+
+def score_article(article: Article, scorer: Scorer) -> ArticleResult:
+    """One article scored in this process, with no store: for tests and for library use."""
+    base, found, _ = scorer.score(article, True, [lex.file for lex in scorer.lexicons])
+    assert base is not None
+    hits = [Edits.hit(lex.entries[i], rest) for lex in scorer.lexicons for i, *rest in found[lex.file]]
+    return ArticleResult(article, base, tuple(hits))
+
+
+_worker: Scorer | None = None
+
+
+def _init_worker(scorer: Scorer) -> None:
+    global _worker
+    _worker = scorer
+    # The parent handles Ctrl-C and stops the pool; workers must not print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(task: tuple[Article, bool, tuple[str, ...]]) -> Outcome:
+    assert _worker is not None
+    return _worker.score(*task)
+
+
+# ---- which stored results still hold ----------------------------------------------------
+
+
+def _identity(e: Entry) -> tuple[Any, ...]:
+    """What an entry is, whatever line it is on."""
+    return (e.term, e.tokens, e.concept, e.frame, e.category, e.context)
+
+
+class Edits:
+    """For one lexicon file: what changed between a stored version and the current one."""
+
+    def __init__(self, store: cache.Store, lexicon: Lexicon) -> None:
+        self.store = store
+        self.lexicon = lexicon
+        self.current = [_identity(e) for e in lexicon.entries]
+        self.by_identity = {ident: e for ident, e in zip(self.current, lexicon.entries, strict=True)}
+        self._old: dict[str, tuple[list[tuple[Any, ...]], list[tuple[str, ...]]] | None] = {}
+
+    def _version(self, sha: str) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]]] | None:
+        """The stored version's entries, and the token sets of the entries that differ."""
+        if sha not in self._old:
+            old = self.store.lexicon(sha)
+            if old is None:
+                self._old[sha] = None
+            else:
+                changed = set(old) ^ set(self.current)
+                self._old[sha] = (old, [ident[1] for ident in changed])
+        return self._old[sha]
+
+    def carry_over(self, sha: str, stored: list[StoredHit], vocabulary: str | None) -> list[Hit] | None:
+        """The stored hits, valid for the current lexicon; None if they must be recomputed."""
+        if vocabulary is None:
+            return None
+        version = self._version(sha)
+        if version is None:
+            return None
+        old, changed = version
+        words = "\n" + vocabulary + "\n"
+        for toks in changed:
+            if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
+                return None  # an added, removed or edited entry could match here
+        return [self.hit(self.by_identity[old[i]], rest) for i, *rest in stored]
+
+    @staticmethod
+    def hit(entry: Entry, rest: list[Any]) -> Hit:
+        start, end, voice, s0, s1 = rest
+        return Hit(entry, start, end, voice, (s0, s1))
+
+
+# ---- the run -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    article: Article
+    article_key: bytes = b""
+    text_key: bytes = b""
+    base: Base | None = None
+    hits: dict[str, list[Hit]] | None = None
+    task: tuple[Article, bool, tuple[str, ...]] | None = None
+    carried: list[str] | None = None  # lexicon files whose stored hits outlived an edit
+
+
+def run(
+    config: CompareConfig,
+    sink: Sink | None = None,
+    warn: Callable[[str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Result:
     lexicons, registry = load_lexicon_folder(config.lexicons)
-    scorer = LexiconScorer(lexicons)
+    scorer = Scorer(lexicons, registry)
     warnings: list[str] = []
 
     def note(message: str) -> None:
@@ -108,21 +289,159 @@ def run(config: CompareConfig, warn: Callable[[str], None] | None = None) -> Res
         if warn:
             warn(message)
 
-    articles = []
-    for article in read_inputs(list(config.inputs), note):
+    store = cache.Store(config.cache, note) if config.cache else None
+    groups = Groups(config.by)
+    counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
+    outlets: set[str] = set()
+    # Dictionaries load once here and are inherited by forked workers.
+    readability_module.warm_up()
+    sentiment_module.warm_up()
+    pool = None
+    if config.jobs > 1:
+        pool = multiprocessing.get_context("fork").Pool(config.jobs, _init_worker, (scorer,))
+    else:
+        _init_worker_in_process(scorer)
+    try:
+        articles = read_inputs(list(config.inputs), note)
+        while batch := list(islice(articles, BATCH * max(1, config.jobs))):
+            for result in _score_batch(batch, scorer, store, pool, note, counts):
+                counts["articles"] += 1
+                counts["unknown"] += result.tag.type == "unknown"
+                outlets.add(result.tag.outlet)
+                groups.add(result.scores())
+                if sink:
+                    sink.article(result)
+            if progress:
+                progress(len(batch))
+        if pool:
+            pool.close()
+            pool.join()
+    finally:
+        if pool:
+            pool.terminate()
+        if store:
+            store.close()
+    if not counts["articles"]:
+        raise InputError("no articles to compare: every input was empty or skipped")
+    return Result(
+        config,
+        lexicons,
+        registry,
+        groups.sorted(),
+        warnings,
+        counts["articles"],
+        len(outlets),
+        counts["unknown"],
+        counts["cached"],
+        counts["rescored"],
+    )
+
+
+def _init_worker_in_process(scorer: Scorer) -> None:
+    global _worker
+    _worker = scorer
+
+
+def _score_batch(
+    batch: list[Article],
+    scorer: Scorer,
+    store: cache.Store | None,
+    pool: Any,
+    note: Callable[[str], None],
+    counts: dict[str, int],
+) -> Iterator[ArticleResult]:
+    slots = []
+    for article in batch:
         if not article.text.strip():
             note(f"{article.source}: article {article.id!r} has no text, skipped")
             continue
-        scored = score_article(article, registry, scorer)
-        if scored.words == 0:
-            # Zero words would give every rate and readability score a false value.
-            cut = ", ".join(sorted({r.reason for r in scored.clean.removed})) or "no words"
-            note(
-                f"{article.source}: article {article.id!r} has no words left after cleaning ({cut}), skipped"
+        slots.append(_Slot(article))
+    registry_key = "\n".join(f"{f}={h}" for f, h in sorted(scorer.registry.sha256.items()))
+    for s in slots:
+        a = s.article
+        s.text_key = cache.digest(SCORING_VERSION, a.text)
+        s.article_key = cache.digest(SCORING_VERSION, registry_key, a.outlet, a.url, a.text)
+    all_files = tuple(lex.file for lex in scorer.lexicons)
+    if store:
+        _from_store(slots, scorer, store)
+    for s in slots:
+        missing = all_files if s.hits is None else tuple(f for f in all_files if f not in s.hits)
+        if s.base is None or missing:
+            s.task = (s.article, s.base is None, missing)
+    tasks = [s.task for s in slots if s.task]
+    outcomes = iter(pool.imap(_work, tasks, chunksize=4) if pool else map(_work, tasks))
+    new_bases, new_hits, new_vocab = [], [], []
+    for s in slots:
+        for file in s.carried or []:
+            # Stored again under the current version, with the entries' current positions.
+            assert s.hits is not None
+            stored = [_stored(scorer, file, h) for h in s.hits[file]]
+            new_hits.append(
+                (s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, cache.pack(stored))
             )
+        if s.task is None:
+            counts["cached"] += 1
+        else:
+            counts["rescored"] += 1
+            base, found, vocab = next(outcomes)
+            if base is not None:
+                s.base = base
+                new_bases.append((s.article_key, base))
+            s.hits = s.hits or {}
+            for file, stored in found.items():
+                lex = scorer.lexicons[all_files.index(file)]
+                s.hits[file] = [Edits.hit(lex.entries[i], rest) for i, *rest in stored]
+                new_hits.append((s.text_key, file, lex.sha256, cache.pack(stored)))
+            new_vocab.append((s.text_key, vocab))
+    if store:
+        store.write(
+            new_bases,
+            new_hits,
+            new_vocab,
+            [(lex.sha256, [_identity(e) for e in lex.entries]) for lex in scorer.lexicons],
+        )
+    for s in slots:
+        assert s.base is not None and s.hits is not None
+        if s.base.words == 0:
+            # Zero words would give every rate and readability score a false value.
+            cut = ", ".join(sorted({r.reason for r in s.base.removed})) or "no words"
+            a = s.article
+            note(f"{a.source}: article {a.id!r} has no words left after cleaning ({cut}), skipped")
             continue
-        articles.append(scored)
-    if not articles:
-        raise InputError("no articles to compare: every input was empty or skipped")
-    groups = group((a.scores() for a in articles), config.by)
-    return Result(config, lexicons, registry, articles, groups, warnings)
+        hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
+        yield ArticleResult(s.article, s.base, hits)
+
+
+def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:
+    """Fill each slot with what the store still holds for it."""
+    bases = store.bases([s.article_key for s in slots])
+    stored_hits = store.hits([s.text_key for s in slots])
+    edits = {lex.file: Edits(store, lex) for lex in scorer.lexicons}
+    # Vocabularies are read only for texts that have hits of an edited lexicon.
+    need_vocab = [
+        s.text_key
+        for s in slots
+        if any(
+            sha != edits[f].lexicon.sha256
+            for f, (sha, _) in stored_hits.get(s.text_key, {}).items()
+            if f in edits
+        )
+    ]
+    vocab = store.vocabularies(need_vocab) if need_vocab else {}
+    for s in slots:
+        s.base = bases.get(s.article_key)
+        rows = stored_hits.get(s.text_key, {})
+        s.hits = {}
+        for lex in scorer.lexicons:
+            row = rows.get(lex.file)
+            if row is None:
+                continue
+            sha, data = row
+            stored = cache.unpack(data)
+            if sha == lex.sha256:
+                s.hits[lex.file] = [Edits.hit(lex.entries[i], rest) for i, *rest in stored]
+                continue
+            carried = edits[lex.file].carry_over(sha, stored, vocab.get(s.text_key))
+            if carried is not None:
+                s.hits[lex.file] = carried
+                s.carried = [*(s.carried or []), lex.file]

@@ -10,9 +10,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from framing import __version__
-from framing.compare import Group, HitKey
+from framing.clean import CleanText
+from framing.compare import By, Group, HitKey, group_key
 from framing.lexicon.load import Lexicon
-from framing.pipeline import ArticleResult, Result, hit_key
+from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result, hit_key
 from framing.score.lexicon import VOICES, Hit
 from framing.score.readability import MEASURES
 
@@ -228,36 +229,44 @@ def _owned(state_owned: str) -> str:
     return {"yes": ", state-owned", "partly": ", partly state-owned"}.get(state_owned, "")
 
 
-def corpus(result: Result) -> list[str]:
-    lines = ["## Corpus", ""]
-    rows = []
-    for a in result.articles:
-        t = a.tag
-        origin = f"{md(t.origin.outlet)} ({t.origin.type}{_owned(t.origin.state_owned)})" if t.origin else "–"
-        owned = f" ({_owned(t.state_owned)[2:]})" if _owned(t.state_owned) else ""
-        rows.append(
-            [
-                code(a.article.id),
-                md(t.outlet),
-                md(t.type) + owned,
-                origin,
-                md(a.article.date) or "–",
-                f"{a.words:,}",
-                md(a.article.title) or "–",
-            ]
-        )
-    lines += table(["id", "outlet", "type", "origin", "date", "words", "title"], rows)
-    lines += ["", "How each article was tagged, and what was cut from the analysed text:", ""]
-    for a in result.articles:
-        lines.append(f"- {code(a.article.id)}: " + "; ".join(md(e) for e in a.tag.evidence))
-        removed = Counter(r.reason for r in a.clean.removed)
-        if removed:
-            lines.append("  - cut: " + "; ".join(f"{md(r)} ×{n}" for r, n in sorted(removed.items())))
-    unknown = [a.article.id for a in result.articles if a.tag.type == "unknown"]
-    if unknown:
+CORPUS_HEADER = ["id", "outlet", "type", "origin", "date", "words", "title"]
+TAGGING_INTRO = "How each article was tagged, and what was cut from the analysed text:"
+
+
+def corpus_head() -> list[str]:
+    return ["## Corpus", "", *table(CORPUS_HEADER, [])]
+
+
+def corpus_row(a: ArticleResult) -> str:
+    t = a.tag
+    origin = f"{md(t.origin.outlet)} ({t.origin.type}{_owned(t.origin.state_owned)})" if t.origin else "–"
+    owned = f" ({_owned(t.state_owned)[2:]})" if _owned(t.state_owned) else ""
+    cells = [
+        code(a.article.id),
+        md(t.outlet),
+        md(t.type) + owned,
+        origin,
+        md(a.article.date) or "–",
+        f"{a.words:,}",
+        md(a.article.title) or "–",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def tagging_lines(a: ArticleResult) -> list[str]:
+    lines = [f"- {code(a.article.id)}: " + "; ".join(md(e) for e in a.tag.evidence)]
+    removed = Counter(r.reason for r in a.base.removed)
+    if removed:
+        lines.append("  - cut: " + "; ".join(f"{md(r)} ×{n}" for r, n in sorted(removed.items())))
+    return lines
+
+
+def corpus_tail(result: Result) -> list[str]:
+    lines = []
+    if result.unknown:
         lines += [
             "",
-            f"Outlet type unknown for {len(unknown)} article(s): not in the registry and no cue "
+            f"Outlet type unknown for {result.unknown} article(s): not in the registry and no cue "
             "in the text. Add the outlet to `lexicons/outlets.csv` or give it in a manifest.",
         ]
     if result.warnings:
@@ -336,8 +345,7 @@ def tone_and_readability(result: Result) -> list[str]:
     return [*lines, *table(header, rows), ""]
 
 
-def kwic(a: ArticleResult, h: Hit) -> str:
-    text = a.clean.text
+def kwic(text: str, h: Hit) -> str:
     s, e = h.sentence
     left = max(s, h.start - KWIC_WIDTH)
     right = min(e, h.end + KWIC_WIDTH)
@@ -353,51 +361,78 @@ def kwic(a: ArticleResult, h: Hit) -> str:
     return f"{before}**{md(text[h.start : h.end])}**{after}"
 
 
-def evidence(result: Result) -> list[str]:
-    lines = [
-        "## Evidence",
-        "",
-        "Every hit counted above, in the words of the text as published "
-        "(id · outlet · type · date · where in the original).",
-        "",
-    ]
-    for lex in in_report_order(result.lexicons):
-        hits = [(a, h) for a in result.articles for h in a.hits if h.entry.lexicon == lex.file]
-        if not hits:
-            continue
-        lines += [f"### {md(lex.title)}", ""]
-        for name in _names(lex):
-            chosen = [(a, h) for a, h in hits if (h.entry.concept or h.entry.category) == name]
-            if not chosen:
+class Evidence:
+    """Keyword-in-context lines for the report: the first EVIDENCE_PER_CELL hits of each
+    table cell and voice (term group × outlet group × frame × voice), in input order; the
+    rest are counted, and every hit is in the JSON."""
+
+    def __init__(self, by: By, per_cell: int = EVIDENCE_PER_CELL) -> None:
+        self.by = by
+        self.per_cell = per_cell
+        self.kept: dict[tuple[str, str], list[str]] = {}  # (lexicon, name) -> lines
+        self.total: Counter[tuple[str, str]] = Counter()
+        self._cells: Counter[tuple[str, ...]] = Counter()
+
+    def add(self, a: ArticleResult, clean: CleanText) -> None:
+        group = group_key(a.scores(), self.by) if a.hits else ""
+        for h in a.hits:
+            name = h.entry.concept or h.entry.category
+            label = h.entry.frame or h.entry.category
+            where = (h.entry.lexicon, name)
+            self.total[where] += 1
+            cell = (*where, group, label, h.voice)
+            if self._cells[cell] >= self.per_cell:
                 continue
-            lines += [f"#### {md(name)} ({len(chosen)})", ""]
-            for a, h in chosen:
-                start, end = a.clean.span_to_original(h.start, h.end)
-                label = h.entry.frame or h.entry.category
-                where = f"{md(a.tag.outlet)} · {md(a.tag.type)} · {md(a.article.date) or '–'}"
-                lines.append(
-                    f"- {code(a.article.id)} · {where} · {md(label)}, {VOICE_WORDS[h.voice]} · "
-                    f"chars {start}–{end}: {kwic(a, h)}"
-                )
-            lines.append("")
-    return lines
+            self._cells[cell] += 1
+            start, end = clean.span_to_original(h.start, h.end)
+            place = f"{md(a.tag.outlet)} · {md(a.tag.type)} · {md(a.article.date) or '–'}"
+            self.kept.setdefault(where, []).append(
+                f"- {code(a.article.id)} · {place} · {md(label)}, {VOICE_WORDS[h.voice]} · "
+                f"chars {start}–{end}: {kwic(clean.text, h)}"
+            )
+
+    def lines(self, lexicons: list[Lexicon]) -> list[str]:
+        lines = [
+            "## Evidence",
+            "",
+            "Every hit counted above, in the words of the text as published "
+            "(id · outlet · type · date · where in the original). "
+            f"Where a table cell has more than {self.per_cell} hits in one voice, the first "
+            f"{self.per_cell} are shown here and all of them are in the JSON.",
+            "",
+        ]
+        for lex in in_report_order(lexicons):
+            names = [n for n in _names(lex) if (lex.file, n) in self.kept]
+            if not names:
+                continue
+            lines += [f"### {md(lex.title)}", ""]
+            for name in names:
+                kept = self.kept[(lex.file, name)]
+                total = self.total[(lex.file, name)]
+                shown = f"{total}" if len(kept) == total else f"{len(kept)} of {total} shown"
+                lines += [f"#### {md(name)} ({shown})", "", *kept, ""]
+        return lines
 
 
-def markdown(result: Result) -> str:
+def markdown_head(result: Result) -> list[str]:
+    """Title and summary, and the start of the corpus table; the table rows follow."""
     c = result.config
     groups = ", ".join(f"{md(g.name)} ({g.n})" for g in result.groups)
-    outlets = len({a.tag.outlet for a in result.articles})
     lines = [
         f"# Framing comparison: {md(c.name)}",
         "",
-        f"{len(result.articles)} articles from {outlets} outlets, "
+        f"{result.articles} articles from {result.outlets} outlets, "
         f"grouped by {c.by.replace('_', ' ')}: {groups}. "
         f"Lexicons: {', '.join(code(lex.file) for lex in result.lexicons)}. framing {__version__}.",
         "",
     ]
-    lines += summary(result) + corpus(result) + lexicon_tables(result) + tone_and_readability(result)
-    lines += evidence(result)
-    return "\n".join(lines).rstrip() + "\n"
+    return lines + summary(result) + corpus_head()
+
+
+def markdown_tail(result: Result, evidence: Evidence) -> list[str]:
+    """After the tagging lines: the rest of the corpus section and every later section."""
+    lines = corpus_tail(result) + lexicon_tables(result) + tone_and_readability(result)
+    return lines + evidence.lines(result.lexicons)
 
 
 # ---- JSON -------------------------------------------------------------------------------
@@ -407,11 +442,18 @@ def _r(x: float) -> float:
     return round(x, 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _article_json(a: ArticleResult) -> dict[str, object]:
+def article_json(a: ArticleResult, clean: CleanText) -> str:
+    """One article's JSON, indented as it stands in the report's "articles" list."""
+    text = json.dumps(_article_json(a, clean), ensure_ascii=False, indent=1, sort_keys=True)
+    return "  " + text.replace("\n", "\n  ")
+
+
+def _article_json(a: ArticleResult, clean: CleanText) -> dict[str, object]:
     t = a.tag
+    b = a.base
     hits = []
     for h in a.hits:
-        start, end = a.clean.span_to_original(h.start, h.end)
+        start, end = clean.span_to_original(h.start, h.end)
         hits.append(
             {
                 "lexicon": h.entry.lexicon,
@@ -440,15 +482,15 @@ def _article_json(a: ArticleResult) -> dict[str, object]:
         "url": a.article.url,
         "title": a.article.title,
         "words": a.words,
-        "sentences": a.sentences,
-        "quoted_share": _r(a.quoted_share),
+        "sentences": b.sentences,
+        "quoted_share": _r(b.quoted_share),
         "sentiment": {
-            "mean_sentence_compound": _r(a.sentiment.mean_sentence),
-            "positive_sentences": a.sentiment.positive,
-            "negative_sentences": a.sentiment.negative,
+            "mean_sentence_compound": _r(b.sentiment.mean_sentence),
+            "positive_sentences": b.sentiment.positive,
+            "negative_sentences": b.sentiment.negative,
         },
-        "readability": {k: _r(v) for k, v in vars(a.readability).items()},
-        "removed": [{"reason": r.reason, "start": r.start, "end": r.end} for r in a.clean.removed],
+        "readability": {k: _r(v) for k, v in vars(b.readability).items()},
+        "removed": [{"reason": r.reason, "start": r.start, "end": r.end} for r in b.removed],
         "counts": _counts_json(Counter(hit_key(h) for h in a.hits), a.words),
         "hits": hits,
     }
@@ -488,7 +530,13 @@ def _group_json(g: Group) -> dict[str, object]:
     }
 
 
-def to_json(result: Result) -> str:
+def json_head() -> str:
+    """The report's JSON up to its article list; "articles" sorts first of its keys."""
+    return '{\n "articles": [\n'
+
+
+def json_tail(result: Result) -> str:
+    """Everything after the article list, as json.dumps(..., sort_keys=True) puts it."""
     data = {
         "framing_version": __version__,
         "name": result.config.name,
@@ -499,7 +547,7 @@ def to_json(result: Result) -> str:
         ],
         "registry": [{"file": f, "sha256": h} for f, h in sorted(result.registry.sha256.items())],
         "warnings": result.warnings,
-        "articles": [_article_json(a) for a in result.articles],
         "groups": [_group_json(g) for g in result.groups],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    rest = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    return "\n ],\n" + rest[2:] + "\n"

@@ -4,10 +4,27 @@ report beside the JSON of another run."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
+from framing.compare import By
+from framing.config import CompareConfig
 from framing.errors import OutputError
+from framing.pipeline import ArticleResult, Result, run
+from framing.report import (
+    TAGGING_INTRO,
+    Evidence,
+    article_json,
+    corpus_row,
+    json_head,
+    json_tail,
+    markdown_head,
+    markdown_tail,
+    tagging_lines,
+)
 
 
 def _write_temp(target: Path, text: str) -> Path:
@@ -41,3 +58,106 @@ def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
     return targets
+
+
+class ReportStream:
+    """The report written as the run goes: each article's table row, tagging lines and
+    JSON are appended to temporary files beside the report (so memory does not grow with
+    the corpus); finish() writes the summary and the tables, which need every article,
+    then renames the files into place together. Until then nothing at OUT/NAME changes;
+    discard() (or an error) removes the temporary files."""
+
+    def __init__(self, out: Path, name: str, by: By) -> None:
+        self.out = out
+        self.name = name
+        self.evidence = Evidence(by)
+        self._files: tuple[IO[str], IO[str], IO[str], Path] | None = None
+        self._made_out = False
+        self._written = False
+
+    def _open(self) -> tuple[IO[str], IO[str], IO[str], Path]:
+        """The temporary files, made at the first article: a run that fails before it
+        leaves nothing behind, not even the folder."""
+        if self._files is None:
+            try:
+                if not self.out.exists():
+                    self.out.mkdir(parents=True)
+                    self._made_out = True
+                # Held open across article() calls and closed by discard(): no `with` fits.
+                rows = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.out)  # noqa: SIM115
+                tagging = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.out)  # noqa: SIM115
+                fd, tmp = tempfile.mkstemp(prefix=f".{self.name}.json.", suffix=".tmp", dir=self.out)
+                self._files = (rows, tagging, os.fdopen(fd, "w", encoding="utf-8", newline="\n"), Path(tmp))
+            except OSError as e:
+                raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
+            self._files[2].write(json_head())
+        return self._files
+
+    def article(self, result: ArticleResult) -> None:
+        rows, tagging, json_file, _ = self._open()
+        clean = result.clean
+        rows.write(corpus_row(result) + "\n")
+        tagging.write("".join(line + "\n" for line in tagging_lines(result)))
+        json_file.write((",\n" if self._written else "") + article_json(result, clean))
+        self._written = True
+        self.evidence.add(result, clean)
+
+    def finish(self, result: Result) -> list[Path]:
+        md_target = self.out / f"{self.name}.md"
+        json_target = self.out / f"{self.name}.json"
+        md_tmp: Path | None = None
+        rows, tagging, json_file, json_tmp = self._open()
+        try:
+            json_file.write(json_tail(result))
+            json_file.flush()
+            os.fsync(json_file.fileno())
+            json_file.close()
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.name}.md.", suffix=".tmp", dir=self.out)
+            md_tmp = Path(tmp)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write("\n".join(markdown_head(result)) + "\n")
+                _copy(rows, f)
+                f.write("\n" + TAGGING_INTRO + "\n\n")
+                _copy(tagging, f)
+                f.write(("\n".join(markdown_tail(result, self.evidence))).rstrip() + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(md_tmp, md_target)
+            os.replace(json_tmp, json_target)
+        except OSError as e:
+            raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
+        finally:
+            if md_tmp:
+                md_tmp.unlink(missing_ok=True)
+            self.discard()
+        return [md_target, json_target]
+
+    def discard(self) -> None:
+        if self._files:
+            rows, tagging, json_file, json_tmp = self._files
+            for f in (rows, tagging, json_file):
+                f.close()
+            json_tmp.unlink(missing_ok=True)
+        if self._made_out and not any(self.out.iterdir()):
+            self.out.rmdir()
+
+
+def _copy(source: IO[str], target: IO[str]) -> None:
+    source.seek(0)
+    shutil.copyfileobj(source, target)
+
+
+def compare(
+    config: CompareConfig,
+    warn: Callable[[str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Result, list[Path]]:
+    """Run the comparison and write OUT/NAME.md and .json; nothing is written if it fails
+    or is interrupted."""
+    stream = ReportStream(config.out, config.name, config.by)
+    try:
+        result = run(config, stream, warn, progress)
+    except BaseException:
+        stream.discard()
+        raise
+    return result, stream.finish(result)

@@ -1,0 +1,176 @@
+"""The result store: per-article results kept in SQLite so that a re-run scores only what
+changed.
+
+What is kept, and what invalidates it:
+- `base`: cleaning, outlet tag, word and sentence counts, quoted share, sentence tones and
+  readability. Key: a hash of the scoring version, the registry files, the outlet name, the
+  URL and the text. Lexicon edits never touch it.
+- `hits`: one row per (text, lexicon file): the hits and the hash of the lexicon file they
+  were found with. Key: a hash of the scoring version and the text.
+- `vocabulary`: each text's distinct tokens. When a lexicon file changes, only the entries
+  that differ between its old and new versions can change its hits, and an entry can match
+  only in a text that has all of its tokens; the other texts keep their hits.
+- `lexicons`: each lexicon version's entries, by file hash, to tell what an edit changed.
+
+Rows are written in transactions, so a killed run leaves the store as of its last commit.
+A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
+and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from framing.errors import OutputError
+
+SCHEMA = 1
+_CHUNK = 500  # keys per SELECT … IN (…)
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS base (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hits (
+    text_key BLOB NOT NULL, lexicon TEXT NOT NULL, sha TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (text_key, lexicon)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vocabulary (text_key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+
+def default_path() -> Path:
+    if os.environ.get("FRAMING_CACHE"):
+        return Path(os.environ["FRAMING_CACHE"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "framing" / "results.sqlite"
+
+
+def digest(*parts: str) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.digest()
+
+
+def pack(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data: bytes) -> Any:
+    return pickle.loads(zlib.decompress(data))
+
+
+class Store:
+    def __init__(self, path: Path, warn: Any = None) -> None:
+        self.path = path
+        self.rebuilt = False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"{path.parent}: cannot create the cache folder ({e.strerror or e})") from e
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError as e:
+            # Unreadable or inconsistent: keep it for inspection, start afresh.
+            aside = path.with_name(path.name + ".broken")
+            os.replace(path, aside)
+            if warn:
+                warn(f"{path}: the cache was unreadable ({e}); moved to {aside.name} and rebuilt")
+            self.rebuilt = True
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+            db.executescript(_TABLES)
+            row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            elif row[0] != str(SCHEMA):
+                raise sqlite3.DatabaseError(f"schema {row[0]}, expected {SCHEMA}")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- reads, a batch at a time --------------------------------------------------------
+
+    def _select(self, sql: str, keys: Sequence[bytes]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), _CHUNK):
+            chunk = unique[i : i + _CHUNK]
+            rows += self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
+    def bases(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
+        return {k: unpack(d) for k, d in self._select("SELECT key, data FROM base WHERE key IN ({})", keys)}
+
+    def hits(self, text_keys: Sequence[bytes]) -> dict[bytes, dict[str, tuple[str, bytes]]]:
+        out: dict[bytes, dict[str, tuple[str, bytes]]] = {}
+        sql = "SELECT text_key, lexicon, sha, data FROM hits WHERE text_key IN ({})"
+        for key, lexicon, sha, data in self._select(sql, text_keys):
+            out.setdefault(key, {})[lexicon] = (sha, data)
+        return out
+
+    def vocabularies(self, text_keys: Sequence[bytes]) -> dict[bytes, str]:
+        sql = "SELECT text_key, data FROM vocabulary WHERE text_key IN ({})"
+        return {k: zlib.decompress(d).decode("utf-8") for k, d in self._select(sql, text_keys)}
+
+    def lexicon(self, sha: str) -> Any:
+        row = self.db.execute("SELECT data FROM lexicons WHERE sha = ?", (sha,)).fetchone()
+        return unpack(row[0]) if row else None
+
+    # ---- writes, one transaction per batch ----------------------------------------------
+
+    def write(
+        self,
+        bases: Iterable[tuple[bytes, Any]],
+        hits: Iterable[tuple[bytes, str, str, bytes]],
+        vocabularies: Iterable[tuple[bytes, str]],
+        lexicons: Iterable[tuple[str, Any]] = (),
+    ) -> None:
+        with self.db:  # commits, or rolls back on error or interruption
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
+            self.db.executemany("INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)", hits)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
+                ((k, zlib.compress(v.encode("utf-8"), 1)) for k, v in vocabularies),
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO lexicons VALUES (?, ?)", ((s, pack(v)) for s, v in lexicons)
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("base", "hits", "lexicons")
+        }
+
+
+def clear(path: Path) -> bool:
+    """Delete the store at `path` (with SQLite's side files). True if there was one."""
+    found = False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = path.with_name(path.name + suffix)
+        if p.exists():
+            p.unlink()
+            found = True
+    return found
