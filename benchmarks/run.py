@@ -1,0 +1,175 @@
+"""Speed and memory of `framing compare` against the bare dependency, in one run.
+
+    python benchmarks/run.py [--articles 10000] [--scale 100000] [--skip-scale]
+
+Corpus: ../shared/corpora/allsides-10k.jsonl.gz (never copied into the project). For the
+scale runs the corpus is repeated with every copy made distinct (a marker sentence that
+names the copy is prepended to each text), so no text repeats: textstat-style memo caches
+and our result store cannot short-cut the repeats.
+
+Prints:
+- the floor: bare vaderSentiment polarity_scores on every sentence of the corpus, one
+  process, nothing else (sentences split as framing splits them, split before timing);
+- the full `framing compare` with --jobs 1 and --jobs 2, no cache: articles/s, µs/word,
+  ratio to the floor, speed-up of 2 jobs over 1, and that both reports are byte-identical;
+- peak resident memory (the run's process and its workers) at --articles and at --scale;
+- with the result store at --scale: cold run, re-run with nothing changed, re-run after a
+  one-line lexicon edit, each as a share of the cold run, and the reports byte-identical to
+  a --no-cache run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+CORPUS = PROJECT.parent / "shared" / "corpora" / "allsides-10k.jsonl.gz"
+
+
+def make_corpus(path: Path, n: int) -> int:
+    """The first n articles, repeating the corpus with distinct copies; returns the word count."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        source = [json.loads(line) for line in f]
+    words = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as f:
+        for i in range(n):
+            record = dict(source[i % len(source)])
+            copy = i // len(source)
+            if copy:
+                record["id"] = f"{record['id']}-{copy}"
+                record["text"] = f"Copy {copy} of this report.\n{record['text']}"
+            words += len(record["text"].split())
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return words
+
+
+def floor(path: Path) -> tuple[float, int, int]:
+    """Seconds for bare VADER on every sentence; articles; words (as framing counts them)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from framing.clean import clean
+    from framing.corpus import read_jsonl
+    from framing.document import prepare
+
+    sentences: list[str] = []
+    articles = words = 0
+    for a in read_jsonl(path):
+        doc = prepare(clean(a.text).text)
+        sentences += doc.sentence_texts()
+        articles += 1
+        words += doc.words
+    analyzer = SentimentIntensityAnalyzer()
+    start = time.perf_counter()
+    for s in sentences:
+        analyzer.polarity_scores(s)
+    return time.perf_counter() - start, articles, words
+
+
+def compare(path: Path, out: Path, *options: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, the largest single process) of one `framing compare`."""
+    script = (
+        "import resource, sys, time; from framing.cli import main; t = time.perf_counter()\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)"
+    )
+    args = [
+        sys.executable,
+        "-c",
+        script,
+        "compare",
+        str(path),
+        "--out",
+        str(out),
+        "--name",
+        "bench",
+        *options,
+    ]
+    done = subprocess.run(args, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"framing compare failed:\n{done.stderr[-2000:]}")
+    seconds, own, children = done.stderr.strip().splitlines()[-1].split()
+    return float(seconds), max(int(own), int(children)) / 1024
+
+
+def same(a: Path, b: Path) -> bool:
+    return all((a / f).read_bytes() == (b / f).read_bytes() for f in ("bench.md", "bench.json"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument(
+        "--verify", action="store_true", help="also run --no-cache at scale and compare its report"
+    )
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        raise SystemExit(f"{CORPUS} not found: the benchmarks read shared/ beside the project")
+    work = Path(tempfile.mkdtemp(prefix="framing-bench-"))
+    try:
+        small = work / "small.jsonl.gz"
+        make_corpus(small, args.articles)
+        vader, n, words = floor(small)
+        print(f"corpus: {n:,} articles, {words:,} words ({small.stat().st_size / 1e6:.0f} MB gz)")
+        print(
+            f"floor (bare VADER per sentence): {vader:.1f} s, {n / vader:.1f} articles/s, {1e6 * vader / words:.2f} µs/word"
+        )
+        runs = {}
+        for jobs in (1, 2):
+            seconds, rss = compare(small, work / f"j{jobs}", "--jobs", str(jobs), "--no-cache")
+            runs[jobs] = seconds
+            print(
+                f"framing compare --jobs {jobs} --no-cache: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
+                f"{1e6 * seconds / words:.2f} µs/word, {vader / seconds:.2f} × the floor, peak RSS {rss:.0f} MB"
+            )
+        print(
+            f"speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; reports identical: {same(work / 'j1', work / 'j2')}"
+        )
+        if args.skip_scale:
+            return
+        big = work / "big.jsonl.gz"
+        make_corpus(big, args.scale)
+        store = work / "store.sqlite"
+        cold, rss = compare(big, work / "cold", "--jobs", "2", "--cache", str(store))
+        print(
+            f"{args.scale:,} articles, --jobs 2, cold (empty store): {cold:.1f} s, {args.scale / cold:.1f} articles/s, peak RSS {rss:.0f} MB"
+        )
+        warm, rss_warm = compare(big, work / "warm", "--jobs", "2", "--cache", str(store))
+        print(
+            f"re-run, nothing changed: {warm:.1f} s = {100 * warm / cold:.1f}% of cold, peak RSS {rss_warm:.0f} MB; identical: {same(work / 'cold', work / 'warm')}"
+        )
+        lexicons = work / "lexicons"
+        shutil.copytree(PROJECT / "lexicons", lexicons)
+        labels = lexicons / "labels.csv"
+        labels.write_text(labels.read_text(encoding="utf-8") + "loaded_label,hardliner,,\n", encoding="utf-8")
+        edited, _ = compare(
+            big, work / "edited", "--jobs", "2", "--cache", str(store), "--lexicons", str(lexicons)
+        )
+        print(f"result store: {sum(p.stat().st_size for p in work.glob('store.sqlite*')) / 1e6:.0f} MB")
+        print(
+            f"re-run after a one-line lexicon edit (labels.csv + 'hardliner'): {edited:.1f} s = {100 * edited / cold:.1f}% of cold"
+        )
+        if not args.verify:
+            return
+        fresh, _ = compare(big, work / "fresh", "--jobs", "2", "--no-cache", "--lexicons", str(lexicons))
+        print(
+            f"--no-cache with the edited lexicon: {fresh:.1f} s; identical to the cached re-run: {same(work / 'edited', work / 'fresh')}"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

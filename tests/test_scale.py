@@ -1,0 +1,146 @@
+"""Streaming, worker processes and the result store: the same bytes whichever way a report
+is made, and a store that is never wrong."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from framing import pipeline
+from framing.config import CompareConfig
+from framing.writers import compare
+
+from helpers import LEXICONS, SEEDS, render
+
+TERM = "ostensibly"  # in no bundled lexicon and in no seed; the test adds both
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The seeds, plus two articles that use TERM: 7 articles."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    (folder / "x1.txt").write_text("The alliance ostensibly met. NATO ostensibly agreed.\n", encoding="utf-8")
+    (folder / "x2.txt").write_text("Ostensibly, the bloc said so.\n", encoding="utf-8")
+    with (folder / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("x1,Reuters,,,,,\nx2,RT,,,,,\n")
+    return folder
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Several batches even for a handful of articles, so batch edges are exercised.
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+
+
+def _config(corpus: Path, tmp_path: Path, **changes: object) -> CompareConfig:
+    return replace(CompareConfig((corpus,), LEXICONS, tmp_path / "out", "t", "outlet_type"), **changes)
+
+
+def test_manifest_rows_were_added(corpus):
+    assert TERM not in "".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")).casefold()
+    assert "x1,Reuters" in (corpus / "manifest.csv").read_text(encoding="utf-8")
+
+
+def test_two_jobs_give_the_bytes_of_one(corpus, tmp_path, small_batches):
+    one = render(_config(corpus, tmp_path, jobs=1))
+    two = render(_config(corpus, tmp_path, jobs=2))
+    assert one.result.articles == 7
+    assert (two.md, two.json) == (one.md, one.json)
+
+
+def test_a_cached_rerun_gives_the_bytes_of_no_cache(corpus, tmp_path, small_batches):
+    store = tmp_path / "store.sqlite"
+    fresh = render(_config(corpus, tmp_path))
+    cold = render(_config(corpus, tmp_path, cache=store, jobs=2))
+    warm = render(_config(corpus, tmp_path, cache=store))
+    assert (cold.result.cached, cold.result.rescored) == (0, 7)
+    assert (warm.result.cached, warm.result.rescored) == (7, 0)
+    assert (cold.md, cold.json) == (fresh.md, fresh.json)
+    assert (warm.md, warm.json) == (fresh.md, fresh.json)
+
+
+def _counts(rendered, term: str) -> dict[str, int]:
+    data = json.loads(rendered.json)
+    return {g["name"]: sum(c["count"] for c in g["counts"] if c["term"] == term) for g in data["groups"]}
+
+
+def _other_counts(rendered, term: str) -> list[object]:
+    data = json.loads(rendered.json)
+    return [[c for c in g["counts"] if c["term"] != term] for g in data["groups"]]
+
+
+def test_editing_one_lexicon_line_changes_exactly_the_expected_counts(corpus, tmp_path, small_batches):
+    store = tmp_path / "store.sqlite"
+    before = render(_config(corpus, tmp_path, cache=store))
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    with (lexicons / "labels.csv").open("a", encoding="utf-8") as f:
+        f.write(f"hedge,{TERM},,\n")
+    after = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (after.md, after.json) == (fresh.md, fresh.json)
+    # By hand: x1 (Reuters, an agency) says it twice, x2 (RT, state media) once.
+    assert {k: v for k, v in _counts(after, TERM).items() if v} == {"agency": 2, "state_media": 1}
+    assert _other_counts(after, TERM) == _other_counts(before, TERM)
+    # Only the two texts that hold the new term were matched again; the rest kept their hits.
+    assert (after.result.cached, after.result.rescored) == (5, 2)
+
+
+def test_removing_a_line_and_moving_lines_is_seen_too(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    path = lexicons / "attribution_verbs.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    claimed = next(i for i, line in enumerate(lines) if re.match(r"[a-z_]+,claimed,", line))
+    kept = lines[:claimed] + lines[claimed + 1 :]
+    path.write_text("# a comment shifts every line number\n" + "".join(kept), encoding="utf-8")
+    cached = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (cached.md, cached.json) == (fresh.md, fresh.json)
+    assert sum(_counts(cached, "claimed").values()) == 0
+
+
+def test_a_truncated_store_is_detected_and_rebuilt(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    for side in ("-wal", "-shm"):
+        store.with_name(store.name + side).unlink(missing_ok=True)
+    data = store.read_bytes()
+    store.write_bytes(data[: len(data) // 2])
+    rebuilt = render(_config(corpus, tmp_path, cache=store))
+    assert any("the cache was unreadable" in w for w in rebuilt.warnings)
+    assert store.with_name(store.name + ".broken").exists()
+    assert rebuilt.result.rescored == 7
+    fresh = render(_config(corpus, tmp_path))
+    assert "the cache was unreadable" in rebuilt.md  # the reader of the report is told too
+    assert json.loads(rebuilt.json)["articles"] == json.loads(fresh.json)["articles"]
+
+
+def test_garbage_in_place_of_the_store_is_not_trusted(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(b"not a database at all" * 100)
+    result = render(_config(corpus, tmp_path, cache=store))
+    assert any("the cache was unreadable" in w for w in result.warnings)
+    assert result.result.rescored == 7
+
+
+def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(corpus, tmp_path, small_batches):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t.md").write_text("the previous report", encoding="utf-8")
+
+    def interrupt(_done: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        compare(_config(corpus, tmp_path, jobs=2), progress=interrupt)
+    assert sorted(p.name for p in out.iterdir()) == ["t.md"]
+    assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
