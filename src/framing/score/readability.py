@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -125,8 +126,9 @@ def readability(text: str) -> Readability:
     syllables = _syllables()
     easy = _easy_words()
     lower = [w.lower() for w in words]
-    n_syllables = sum(syllables[w] for w in lower)
-    difficult = sum(1 for w in lower if w not in easy and syllables[w] >= _FOG_SYLLABLES)
+    n_syllables = sum(map(syllables.__getitem__, lower))
+    # Gunning fog's difficult words, decided once per distinct word.
+    difficult = sum(n for w, n in Counter(lower).items() if w not in easy and syllables[w] >= _FOG_SYLLABLES)
     letters = len(_PUNCTUATION.sub("", _SPACE.sub("", text)))
 
     # Each ratio and guard as textstat computes it (a ZeroDivisionError there is 0.0 here).
