@@ -11,6 +11,7 @@ What is kept, and what invalidates it:
   that differ between its old and new versions can change its hits, and an entry can match
   only in a text that has all of its tokens; the other texts keep their hits.
 - `lexicons`: each lexicon version's entries, by file hash, to tell what an edit changed.
+- `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
 
 Rows are written in transactions, so a killed run leaves the store as of its last commit.
 A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
@@ -30,7 +31,7 @@ from typing import Any
 
 from framing.errors import OutputError
 
-SCHEMA = 1
+SCHEMA = 2
 _CHUNK = 500  # keys per SELECT … IN (…)
 
 _TABLES = """
@@ -42,6 +43,9 @@ CREATE TABLE IF NOT EXISTS hits (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vocabulary (text_key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS terms (
+    text_key BLOB NOT NULL, stop TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (text_key, stop)
+) WITHOUT ROWID;
 """
 
 
@@ -111,12 +115,13 @@ class Store:
 
     # ---- reads, a batch at a time --------------------------------------------------------
 
-    def _select(self, sql: str, keys: Sequence[bytes]) -> list[tuple[Any, ...]]:
+    def _select(self, sql: str, keys: Sequence[bytes], *first: object) -> list[tuple[Any, ...]]:
+        """Rows for `keys`, a chunk at a time; `first` fills the placeholders before the IN list."""
         rows: list[tuple[Any, ...]] = []
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), _CHUNK):
             chunk = unique[i : i + _CHUNK]
-            rows += self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+            rows += self.db.execute(sql.format(",".join("?" * len(chunk))), [*first, *chunk]).fetchall()
         return rows
 
     def bases(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
@@ -133,6 +138,10 @@ class Store:
         sql = "SELECT text_key, data FROM vocabulary WHERE text_key IN ({})"
         return {k: zlib.decompress(d).decode("utf-8") for k, d in self._select(sql, text_keys)}
 
+    def terms(self, text_keys: Sequence[bytes], stop: str) -> dict[bytes, Any]:
+        sql = "SELECT text_key, data FROM terms WHERE stop = ? AND text_key IN ({})"
+        return {k: unpack(d) for k, d in self._select(sql, text_keys, stop)}
+
     def lexicon(self, sha: str) -> Any:
         row = self.db.execute("SELECT data FROM lexicons WHERE sha = ?", (sha,)).fetchone()
         return unpack(row[0]) if row else None
@@ -145,6 +154,7 @@ class Store:
         hits: Iterable[tuple[bytes, str, str, bytes]],
         vocabularies: Iterable[tuple[bytes, str]],
         lexicons: Iterable[tuple[str, Any]] = (),
+        terms: Iterable[tuple[bytes, str, Any]] = (),
     ) -> None:
         with self.db:  # commits, or rolls back on error or interruption
             self.db.execute("BEGIN")
@@ -156,6 +166,9 @@ class Store:
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO lexicons VALUES (?, ?)", ((s, pack(v)) for s, v in lexicons)
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO terms VALUES (?, ?, ?)", ((k, s, pack(v)) for k, s, v in terms)
             )
 
     def counts(self) -> dict[str, int]:

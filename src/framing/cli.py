@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 
 from framing.compare import BY_CHOICES
-from framing.config import CompareConfig
-from framing.errors import FramingError, LexiconError
+from framing.config import CompareConfig, KeynessConfig
+from framing.errors import FramingError, LexiconError, Problem
 from framing.resources import bundled
 
 app = typer.Typer(
@@ -30,6 +30,38 @@ cache_app = typer.Typer(
 )
 app.add_typer(cache_app, name="cache")
 
+PriorOption = Annotated[
+    str, typer.Option(help="Keyness prior: corpus (each term's count in the compared corpus) or uniform:A.")
+]
+BackgroundOption = Annotated[
+    Path | None,
+    typer.Option(help="Keyness prior from a background corpus: a CSV of term,count.", show_default=False),
+]
+VarianceOption = Annotated[
+    str, typer.Option(help="Keyness variance: monroe (Monroe et al., eq. 20) or scattertext (four terms).")
+]
+PairOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Also compare two groups head to head: --pair state_media,agency (repeatable).",
+        show_default=False,
+    ),
+]
+StopOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--stop-words",
+        help="Leave out the words in this file (one per line). Default: keep all.",
+        show_default=False,
+    ),
+]
+TopOption = Annotated[int, typer.Option(help="Terms shown each way per comparison.", min=1)]
+MinCountOption = Annotated[
+    int,
+    typer.Option(
+        help="Leave out terms used fewer times than this in a comparison (lexicon terms never).", min=1
+    ),
+]
 CacheOption = Annotated[
     Path | None,
     typer.Option(
@@ -91,6 +123,16 @@ def compare(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Score every article afresh; neither read nor write the store.")
     ] = False,
+    keyness: Annotated[
+        bool, typer.Option("--keyness/--no-keyness", help="Add the distinctive-vocabulary section.")
+    ] = True,
+    prior: PriorOption = "corpus",
+    background: BackgroundOption = None,
+    variance: VarianceOption = "monroe",
+    pair: PairOption = None,
+    stop_words: StopOption = None,
+    top: TopOption = 10,
+    min_count: MinCountOption = 10,
 ) -> None:
     """Compare how outlets frame a story; write a Markdown report and its JSON."""
     from framing import cache
@@ -113,6 +155,9 @@ def compare(
             by_value,
             jobs=jobs or os.cpu_count() or 1,
             cache=None if no_cache else (cache_path or cache.default_path()),
+            keyness=_keyness(prior, background, variance, pair, stop_words, top, min_count)
+            if keyness
+            else None,
         )
         with Progress() as progress:
             result, written = write_comparison(config, warn=progress.wrap(_warn), progress=progress.advance)
@@ -173,6 +218,124 @@ def lexicon_list(
             )
         for group_name, terms in seen.items():
             typer.echo(f"  {group_name}: {', '.join(terms)}")
+
+
+@lexicon_app.command("suggest")
+def lexicon_suggest(
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Articles, as for compare. Default: the bundled seed articles.", show_default=False
+        ),
+    ] = None,
+    by: Annotated[str, typer.Option(help=f"Group articles by: {', '.join(BY_CHOICES)}.")] = "outlet_type",
+    lexicons: Annotated[
+        Path | None,
+        typer.Option(
+            help="Lexicon folder whose terms are left out. Default: the bundled lexicons.", show_default=False
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Candidates per group.", min=1)] = 10,
+    min_count: MinCountOption = 5,
+    prior: PriorOption = "corpus",
+    background: BackgroundOption = None,
+    variance: VarianceOption = "monroe",
+    stop_words: StopOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes. 0: one per CPU.", min=0)] = 0,
+) -> None:
+    """Print candidate lexicon lines: each group's most distinctive terms that no lexicon has.
+
+    The output is a category-lexicon CSV with the category left blank; fill it in, keep the
+    lines you want, paste them into a lexicon file and run `framing lexicon check`."""
+    from framing.pipeline import run
+    from framing.suggest import suggestions
+
+    try:
+        if by not in BY_CHOICES:
+            raise FramingError(f"--by must be one of {', '.join(BY_CHOICES)}, not {by!r}")
+        paths = tuple(inputs) if inputs else (bundled("seeds"),)
+        config = CompareConfig(
+            paths,
+            lexicons or bundled("lexicons"),
+            Path("."),
+            "suggest",
+            next(choice for choice in BY_CHOICES if choice == by),
+            jobs=jobs or os.cpu_count() or 1,
+            keyness=_keyness(prior, background, variance, None, stop_words, top, min_count),
+        )
+        result = run(config, warn=_warn)
+    except FramingError as e:
+        _fail(e)
+        return
+    typer.echo(suggestions(result, top), nl=False)
+
+
+def _keyness(
+    prior: str,
+    background: Path | None,
+    variance: str,
+    pairs: list[str] | None,
+    stop_words: Path | None,
+    top: int,
+    min_count: int,
+) -> KeynessConfig:
+    """The keyness options as a config; raises FramingError on a bad value."""
+    from framing.keyness import VARIANCES, Prior
+    from framing.lexicon.load import read_word_list
+
+    if variance not in VARIANCES:
+        raise FramingError(f"--variance must be one of {', '.join(VARIANCES)}, not {variance!r}")
+    chosen: Prior
+    if background is not None:
+        if prior != "corpus":
+            raise FramingError("give --prior or --background, not both")
+        chosen = Prior("background", background=read_background(background), source=background.name)
+    elif prior == "corpus":
+        chosen = Prior()
+    elif prior.startswith("uniform:"):
+        try:
+            value = float(prior.removeprefix("uniform:"))
+        except ValueError:
+            value = 0.0
+        if not value > 0:
+            raise FramingError(f"--prior uniform:A needs a positive number A, not {prior!r}")
+        chosen = Prior("uniform", value)
+    else:
+        raise FramingError(f"--prior must be corpus or uniform:A (say uniform:0.01), not {prior!r}")
+    parsed = []
+    for p in pairs or []:
+        a, sep, b = p.partition(",")
+        if not sep or not a.strip() or not b.strip():
+            raise FramingError(f"--pair takes two group names separated by a comma, not {p!r}")
+        parsed.append((a.strip(), b.strip()))
+    stop = frozenset(read_word_list(stop_words)) if stop_words else frozenset()
+    return KeynessConfig(
+        chosen, next(v for v in VARIANCES if v == variance), tuple(parsed), stop, top, min_count
+    )
+
+
+def read_background(path: Path) -> dict[str, float]:
+    """Background counts from a CSV with the columns term,count."""
+    from framing.csvfile import check_columns, read_table
+    from framing.text import term_tokens
+
+    table = read_table(path)
+    problems = table.problems or check_columns(table, ["term", "count"], [])
+    counts: dict[str, float] = {}
+    for row in [] if problems else table.rows:
+        raw = row.values.get("count", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not value >= 0:
+            problems.append(
+                Problem(table.path, row.line, f"count must be a number of 0 or more, not {raw!r}")
+            )
+        counts[" ".join(term_tokens(row.values.get("term", "")))] = value
+    if problems:
+        raise LexiconError(problems)
+    return counts
 
 
 @cache_app.command("clear")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,11 +23,13 @@ from typing import Any, Protocol
 
 from framing import cache
 from framing.clean import CleanText, Removal, clean, restore
-from framing.compare import ArticleScores, Group, Groups, HitKey
+from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
 from framing.config import CompareConfig
 from framing.corpus import Article, read_inputs
+from framing.distinctive import Distinctive, distinctive
 from framing.document import Document, prepare
 from framing.errors import InputError, LexiconError, Problem
+from framing.keyness import TermCounts
 from framing.lexicon.load import Entry, Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
 from framing.quotes import quoted_word_share
@@ -35,6 +38,7 @@ from framing.score import sentiment as sentiment_module
 from framing.score.lexicon import Hit, LexiconScorer
 from framing.score.readability import Readability, readability
 from framing.score.sentiment import Sentiment, sentiment
+from framing.terms import counts as term_counts
 
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
@@ -60,11 +64,16 @@ class Base:
 StoredHit = tuple[int, int, int, str, int, int]
 
 
+# An article's unigram and bigram counts, for keyness.
+TermCountsOfText = tuple[dict[str, int], dict[str, int]]
+
+
 @dataclass(frozen=True)
 class ArticleResult:
     article: Article
     base: Base
     hits: tuple[Hit, ...]
+    terms: TermCountsOfText | None = None
 
     @property
     def tag(self) -> Tag:
@@ -113,6 +122,7 @@ class Result:
     unknown: int  # articles whose outlet type is unknown
     cached: int  # articles read whole from the result store
     rescored: int  # articles scored again, wholly or for an edited lexicon
+    distinctive: Distinctive | None = None
 
 
 class Sink(Protocol):
@@ -164,24 +174,41 @@ def vocabulary(doc: Document) -> str:
 
 
 # What a worker returns: the base (or None if it was not asked for), the hits of each lexicon
-# it was asked for, and the text's vocabulary.
-Outcome = tuple[Base | None, dict[str, list[StoredHit]], str]
+# it was asked for, the text's vocabulary, and its term counts if asked for.
+Outcome = tuple[Base | None, dict[str, list[StoredHit]], str, TermCountsOfText | None]
+Task = tuple[Article, bool, tuple[str, ...], bool]
 
 
 class Scorer:
     """Everything a worker needs, built once in the parent and inherited by forked workers."""
 
-    def __init__(self, lexicons: list[Lexicon], registry: Registry) -> None:
+    def __init__(
+        self, lexicons: list[Lexicon], registry: Registry, stop_words: frozenset[str] = frozenset()
+    ) -> None:
         self.lexicons = lexicons
         self.registry = registry
+        self.stop_words = stop_words
         self.by_file = {lex.file: LexiconScorer([lex]) for lex in lexicons}
         self.index = {lex.file: {id(e): i for i, e in enumerate(lex.entries)} for lex in lexicons}
 
-    def score(self, article: Article, base: bool, lexicons: Iterable[str]) -> Outcome:
+    def score(self, article: Article, base: bool, lexicons: Iterable[str], terms: bool = False) -> Outcome:
         cleaned = clean(article.text)
         doc = prepare(cleaned.text)
         found = {file: [_stored(self, file, h) for h in self.by_file[file].hits(doc)] for file in lexicons}
-        return (score_base(article, cleaned, doc, self.registry) if base else None), found, vocabulary(doc)
+        return (
+            score_base(article, cleaned, doc, self.registry) if base else None,
+            found,
+            vocabulary(doc),
+            self.term_counts(doc) if terms else None,
+        )
+
+    def term_counts(self, doc: Document) -> TermCountsOfText:
+        words, pairs = term_counts(doc)
+        stop = self.stop_words
+        if stop:
+            words = Counter({t: n for t, n in words.items() if t not in stop})
+            pairs = Counter({t: n for t, n in pairs.items() if not stop.intersection(t.split(" "))})
+        return dict(words), dict(pairs)
 
 
 def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
@@ -190,7 +217,7 @@ def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
 
 def score_article(article: Article, scorer: Scorer) -> ArticleResult:
     """One article scored in this process, with no store: for tests and for library use."""
-    base, found, _ = scorer.score(article, True, [lex.file for lex in scorer.lexicons])
+    base, found, _, _ = scorer.score(article, True, [lex.file for lex in scorer.lexicons])
     assert base is not None
     hits = [Edits.hit(lex.entries[i], rest) for lex in scorer.lexicons for i, *rest in found[lex.file]]
     return ArticleResult(article, base, tuple(hits))
@@ -206,7 +233,7 @@ def _init_worker(scorer: Scorer) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(task: tuple[Article, bool, tuple[str, ...]]) -> Outcome:
+def _work(task: Task) -> Outcome:
     assert _worker is not None
     return _worker.score(*task)
 
@@ -270,7 +297,8 @@ class _Slot:
     text_key: bytes = b""
     base: Base | None = None
     hits: dict[str, list[Hit]] | None = None
-    task: tuple[Article, bool, tuple[str, ...]] | None = None
+    terms: TermCountsOfText | None = None
+    task: Task | None = None
     carried: list[str] | None = None  # lexicon files whose stored hits outlived an edit
 
 
@@ -281,7 +309,7 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> Result:
     lexicons, registry = load_lexicon_folder(config.lexicons)
-    scorer = Scorer(lexicons, registry)
+    scorer = Scorer(lexicons, registry, config.keyness.stop_words if config.keyness else frozenset())
     warnings: list[str] = []
 
     def note(message: str) -> None:
@@ -293,6 +321,7 @@ def run(
     groups = Groups(config.by)
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets: set[str] = set()
+    vocabularies = (TermCounts(), TermCounts()) if config.keyness else None
     # Dictionaries load once here and are inherited by forked workers.
     readability_module.warm_up()
     sentiment_module.warm_up()
@@ -304,11 +333,16 @@ def run(
     try:
         articles = read_inputs(list(config.inputs), note)
         while batch := list(islice(articles, BATCH * max(1, config.jobs))):
-            for result in _score_batch(batch, scorer, store, pool, note, counts):
+            for result in _score_batch(batch, scorer, store, pool, note, counts, vocabularies is not None):
                 counts["articles"] += 1
                 counts["unknown"] += result.tag.type == "unknown"
                 outlets.add(result.tag.outlet)
-                groups.add(result.scores())
+                scores = result.scores()
+                groups.add(scores)
+                if vocabularies and result.terms:
+                    name = group_key(scores, config.by)
+                    vocabularies[0].add(name, result.terms[0])
+                    vocabularies[1].add(name, result.terms[1])
                 if sink:
                     sink.article(result)
             if progress:
@@ -323,6 +357,9 @@ def run(
             store.close()
     if not counts["articles"]:
         raise InputError("no articles to compare: every input was empty or skipped")
+    found = None
+    if config.keyness and vocabularies:
+        found = distinctive(config, config.keyness, scorer, vocabularies, [g.name for g in groups.sorted()])
     return Result(
         config,
         lexicons,
@@ -334,6 +371,7 @@ def run(
         counts["unknown"],
         counts["cached"],
         counts["rescored"],
+        found,
     )
 
 
@@ -349,6 +387,7 @@ def _score_batch(
     pool: Any,
     note: Callable[[str], None],
     counts: dict[str, int],
+    want_terms: bool = False,
 ) -> Iterator[ArticleResult]:
     slots = []
     for article in batch:
@@ -364,13 +403,18 @@ def _score_batch(
     all_files = tuple(lex.file for lex in scorer.lexicons)
     if store:
         _from_store(slots, scorer, store)
+        if want_terms:
+            stored_terms = store.terms([s.text_key for s in slots], _terms_key(scorer))
+            for s in slots:
+                s.terms = stored_terms.get(s.text_key)
     for s in slots:
         missing = all_files if s.hits is None else tuple(f for f in all_files if f not in s.hits)
-        if s.base is None or missing:
-            s.task = (s.article, s.base is None, missing)
+        need_terms = want_terms and s.terms is None
+        if s.base is None or missing or need_terms:
+            s.task = (s.article, s.base is None, missing, need_terms)
     tasks = [s.task for s in slots if s.task]
     outcomes = iter(pool.imap(_work, tasks, chunksize=4) if pool else map(_work, tasks))
-    new_bases, new_hits, new_vocab = [], [], []
+    new_bases, new_hits, new_vocab, new_terms = [], [], [], []
     for s in slots:
         for file in s.carried or []:
             # Stored again under the current version, with the entries' current positions.
@@ -383,7 +427,10 @@ def _score_batch(
             counts["cached"] += 1
         else:
             counts["rescored"] += 1
-            base, found, vocab = next(outcomes)
+            base, found, vocab, terms = next(outcomes)
+            if terms is not None:
+                s.terms = terms
+                new_terms.append((s.text_key, _terms_key(scorer), terms))
             if base is not None:
                 s.base = base
                 new_bases.append((s.article_key, base))
@@ -399,6 +446,7 @@ def _score_batch(
             new_hits,
             new_vocab,
             [(lex.sha256, [_identity(e) for e in lex.entries]) for lex in scorer.lexicons],
+            new_terms,
         )
     for s in slots:
         assert s.base is not None and s.hits is not None
@@ -409,7 +457,12 @@ def _score_batch(
             note(f"{a.source}: article {a.id!r} has no words left after cleaning ({cut}), skipped")
             continue
         hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
-        yield ArticleResult(s.article, s.base, hits)
+        yield ArticleResult(s.article, s.base, hits, s.terms)
+
+
+def _terms_key(scorer: Scorer) -> str:
+    """Term counts depend on the text and on the stop list."""
+    return cache.digest(*sorted(scorer.stop_words)).hex()
 
 
 def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:

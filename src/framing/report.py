@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from framing import __version__
 from framing.clean import CleanText
 from framing.compare import By, Group, HitKey, group_key
+from framing.distinctive import Distinctive, Example
 from framing.lexicon.load import Lexicon
 from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result, hit_key
 from framing.score.lexicon import VOICES, Hit
@@ -429,10 +430,71 @@ def markdown_head(result: Result) -> list[str]:
     return lines + summary(result) + corpus_head()
 
 
+def distinctive_vocabulary(result: Result) -> list[str]:
+    d = result.distinctive
+    if d is None:
+        return []
+    k = d.config
+    lines = [
+        "## Distinctive vocabulary",
+        "",
+        "Words and two-word phrases one group uses more than the others (z > 0) or less (z < 0): "
+        "the log-odds ratio with informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "
+        f"{'their' if k.variance == 'monroe' else 'scattertext’s four-term'} variance, "
+        f"{d.config.prior.describe()}; G² is the signed log-likelihood (no correction). "
+        f"Terms used fewer than {k.min_count} times in a comparison are left out, except lexicon terms"
+        + (f"; stop words left out: {len(k.stop_words)}" if k.stop_words else "; stop words are kept")
+        + ". Words and phrases are counted separately. The JSON has the full tables.",
+        "",
+    ]
+    if not d.comparisons:
+        return [*lines, "One group only: nothing to compare.", ""]
+    for c in d.comparisons:
+        other = "the rest" if c.group_j == "rest" else md(c.group_j)
+        kind = "words" if c.n == 1 else "two-word phrases"
+        more, less = d.top(c)
+        lines += [f"### {md(c.group_i)} against {other}: {kind}", ""]
+        rows = []
+        for r in more + less:
+            if r.z > 0:
+                example = d.examples.get((c.group_i, r.term))
+            else:
+                example = d.examples.get(("not " + c.group_i if c.group_j == "rest" else c.group_j, r.term))
+            rows.append(
+                [
+                    md(r.term),
+                    f"{r.count_i:,}",
+                    f"{r.count_j:,}",
+                    f"{r.z:+.2f}",
+                    f"{r.g2:+.1f}",
+                    md("; ".join(d.marks.get(r.term, []))) or "–",
+                    _example_cell(example),
+                ]
+            )
+        header = ["term", f"n in {md(c.group_i)}", f"n in {other}", "z", "G²", "in lexicon", "example"]
+        lines += table(header, rows) if rows else ["No term passes the threshold."]
+        marked = [r for r in c.rows if r.term in d.marks]
+        if marked:
+            lines += [
+                "",
+                "Lexicon terms in this comparison (z; counts): "
+                + ", ".join(f"{md(r.term)} {r.z:+.2f} ({r.count_i}/{r.count_j})" for r in marked)
+                + ".",
+            ]
+        lines.append("")
+    return lines
+
+
+def _example_cell(example: Example | None) -> str:
+    if example is None:
+        return "–"
+    return f"{code(example.article)}: {md(example.before)}**{md(example.term)}**{md(example.after)}"
+
+
 def markdown_tail(result: Result, evidence: Evidence) -> list[str]:
     """After the tagging lines: the rest of the corpus section and every later section."""
     lines = corpus_tail(result) + lexicon_tables(result) + tone_and_readability(result)
-    return lines + evidence.lines(result.lexicons)
+    return lines + distinctive_vocabulary(result) + evidence.lines(result.lexicons)
 
 
 # ---- JSON -------------------------------------------------------------------------------
@@ -530,6 +592,38 @@ def _group_json(g: Group) -> dict[str, object]:
     }
 
 
+def _keyness_json(d: Distinctive) -> dict[str, object]:
+    k = d.config
+    return {
+        "method": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
+        "variance": k.variance,
+        "prior": k.prior.describe(),
+        "min_count": k.min_count,
+        "stop_words": sorted(k.stop_words),
+        "comparisons": [
+            {
+                "group": c.group_i,
+                "against": c.group_j,
+                "n": c.n,
+                "rows": [
+                    {
+                        "term": r.term,
+                        "count": r.count_i,
+                        "count_other": r.count_j,
+                        "delta": _r(r.delta),
+                        "z": _r(r.z),
+                        "g2": _r(r.g2),
+                        "chi2": _r(r.chi2),
+                        "lexicon": d.marks.get(r.term, []),
+                    }
+                    for r in c.rows
+                ],
+            }
+            for c in d.comparisons
+        ],
+    }
+
+
 def json_head() -> str:
     """The report's JSON up to its article list; "articles" sorts first of its keys."""
     return '{\n "articles": [\n'
@@ -537,7 +631,7 @@ def json_head() -> str:
 
 def json_tail(result: Result) -> str:
     """Everything after the article list, as json.dumps(..., sort_keys=True) puts it."""
-    data = {
+    data: dict[str, object] = {
         "framing_version": __version__,
         "name": result.config.name,
         "by": result.config.by,
@@ -549,5 +643,7 @@ def json_tail(result: Result) -> str:
         "warnings": result.warnings,
         "groups": [_group_json(g) for g in result.groups],
     }
+    if result.distinctive:
+        data["keyness"] = _keyness_json(result.distinctive)
     rest = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
     return "\n ],\n" + rest[2:] + "\n"

@@ -236,3 +236,25 @@ def _conflicts(entries: list[Entry], shown: str) -> list[Problem]:
                     )
                 )
     return sorted(problems, key=lambda p: p.line)
+
+
+def read_word_list(path: Path) -> list[str]:
+    """A stop list: one word per line, `#` comments; raises LexiconError naming each bad line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise LexiconError([Problem(str(path), 0, f"cannot read as UTF-8 text ({e})")]) from e
+    words: list[str] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        tokens = term_tokens(line)
+        if len(tokens) != 1 or tokens[0].endswith("*"):
+            problems.append(Problem(str(path), number, f"one word per line, not {line!r}"))
+            continue
+        words.append(tokens[0])
+    if problems:
+        raise LexiconError(problems)
+    return words

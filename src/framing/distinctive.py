@@ -1,0 +1,164 @@
+"""Distinctive vocabulary: each group against the rest (and chosen pairs head to head),
+the lexicon each top term already belongs to, and one line of evidence for each top term.
+
+The counting happens during the run (keyness.TermCounts); this module works on the totals
+and, for the evidence lines only, reads the input a second time until every top term has
+been seen once (top terms are common, so this usually stops early).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from framing.clean import clean
+from framing.corpus import read_inputs
+from framing.document import prepare
+from framing.keyness import Comparison, Row, TermCounts, compare
+from framing.lexicon.load import Lexicon
+from framing.outlets import Registry, tag
+from framing.terms import counts as term_counts
+from framing.terms import occurrences
+
+if TYPE_CHECKING:
+    from framing.config import CompareConfig, KeynessConfig
+    from framing.pipeline import Scorer
+
+KWIC_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Example:
+    article: str
+    outlet: str
+    before: str  # text before the term, within its sentence, possibly cut with "…"
+    term: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Distinctive:
+    config: KeynessConfig
+    comparisons: list[Comparison]
+    marks: dict[str, list[str]]  # term -> the lexicon entries it is ("contrasts.csv: crimea_2014/annexation")
+    examples: dict[tuple[str, str], Example]  # (group the example is from, term) -> example
+
+    def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
+        """The terms group i uses most against group j, and those it uses least."""
+        n = self.config.top
+        more = [r for r in c.rows[:n] if r.z > 0]
+        less = [r for r in reversed(c.rows[-n:]) if r.z < 0]
+        return more, less
+
+
+def lexicon_marks(lexicons: list[Lexicon], vocabularies: Iterable[list[str]]) -> dict[str, list[str]]:
+    """Every counted term that a lexicon entry of one or two tokens matches whole."""
+    terms = [t for vocab in vocabularies for t in vocab]
+    known = set(terms)
+    marks: dict[str, list[str]] = {}
+    for lex in lexicons:
+        for e in lex.entries:
+            if len(e.tokens) > 2:
+                continue
+            label = f"{lex.file}: {e.group}"
+            if not any(t.endswith("*") for t in e.tokens):
+                term = " ".join(e.tokens)
+                if term in known:
+                    marks.setdefault(term, []).append(label)
+                continue
+            for term in terms:
+                words = term.split(" ")
+                if len(words) == len(e.tokens) and all(
+                    w.startswith(t[:-1]) if t.endswith("*") else w == t
+                    for w, t in zip(words, e.tokens, strict=True)
+                ):
+                    marks.setdefault(term, []).append(label)
+    return {t: sorted(set(labels)) for t, labels in marks.items()}
+
+
+def distinctive(
+    config: CompareConfig,
+    keyness: KeynessConfig,
+    scorer: Scorer,
+    vocabularies: tuple[TermCounts, TermCounts],
+    groups: list[str],
+) -> Distinctive:
+    marks = lexicon_marks(scorer.lexicons, (v.terms for v in vocabularies))
+    always = frozenset(marks)
+    comparisons = []
+    pairs: list[tuple[str, str | None]] = [(g, None) for g in groups] if len(groups) > 1 else []
+    pairs += list(keyness.pairs)
+    for gi, gj in pairs:
+        for n, counts in ((1, vocabularies[0]), (2, vocabularies[1])):
+            comparisons.append(
+                compare(counts, n, gi, gj, keyness.prior, keyness.variance, keyness.min_count, always)
+            )
+    result = Distinctive(keyness, comparisons, marks, {})
+    wanted: dict[str, set[tuple[str, str | None]]] = {}
+    for c in result.comparisons:
+        more, less = result.top(c)
+        for r in more:
+            wanted.setdefault(r.term, set()).add((c.group_i, None))
+        for r in less:
+            side: tuple[str, str | None] = (c.group_i, "not") if c.group_j == "rest" else (c.group_j, None)
+            wanted.setdefault(r.term, set()).add(side)
+    find_examples(config, scorer.registry, result, wanted)
+    return result
+
+
+def find_examples(
+    config: CompareConfig,
+    registry: Registry,
+    result: Distinctive,
+    wanted: dict[str, set[tuple[str, str | None]]],
+) -> None:
+    """One example per wanted term and side, read from the input a second time: side
+    (group, None) wants an article of that group, (group, "not") one of any other group.
+    Found examples go into result.examples; the pass stops once all are found."""
+    from framing.compare import By
+
+    wanted = {t: set(sides) for t, sides in wanted.items() if sides}
+    if not wanted:
+        return
+    by: By = config.by
+    for article in read_inputs(list(config.inputs), lambda _m: None):
+        if not article.text.strip():
+            continue
+        cleaned = clean(article.text)
+        t = tag(article.outlet, article.url, cleaned, registry)
+        group = {"outlet_type": t.type, "outlet": t.outlet, "article": article.id}[by]
+        doc = prepare(cleaned.text)
+        words, pairs = term_counts(doc)
+        for term in [w for w in wanted if w in words or w in pairs]:
+            sides = wanted[term]
+            matching = [s for s in sides if (s[0] == group) != (s[1] == "not")]
+            if not matching:
+                continue
+            start, end = occurrences(doc, term)[0]
+            example = _example(doc.text, doc.sentences, start, end, article.id, t.outlet)
+            for s in matching:
+                key = group if s[1] is None else f"not {s[0]}"
+                result.examples[(key, term)] = example
+                sides.discard(s)
+            if not sides:
+                del wanted[term]
+        if not wanted:
+            return
+
+
+def _example(
+    text: str, sentences: list[tuple[int, int]], start: int, end: int, article: str, outlet: str
+) -> Example:
+    s, e = next(((a, b) for a, b in sentences if a <= start < b), (0, len(text)))
+    left = max(s, start - KWIC_WIDTH)
+    right = min(e, end + KWIC_WIDTH)
+    if left > s:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < e:
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    before = ("…" if left > s else "") + text[left:start]
+    after = text[end:right] + ("…" if right < e else "")
+    return Example(article, outlet, before, text[start:end], after)

@@ -1,0 +1,213 @@
+"""Keyness against the reference values the issue gives (computed from Monroe et al.'s and
+quanteda's definitions), on a corpus whose counts can be read off, and the counting rules."""
+
+import json
+import math
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from framing.cli import app
+from framing.config import CompareConfig, KeynessConfig
+from framing.document import prepare
+from framing.keyness import Prior, chi2, g2, log_odds
+from framing.terms import counts, occurrences
+from framing.text import norms
+
+from helpers import LEXICONS, SEEDS, render, seed_text
+
+# accession, annexation, said, claimed, crimea, OTHER
+I = np.array([12, 1, 40, 2, 30, 915], dtype=float)
+J = np.array([1, 14, 35, 9, 28, 913], dtype=float)
+BACKGROUND = np.array([50, 60, 400, 40, 100, 9350], dtype=float)
+UNIFORM = np.full(6, 0.01)
+
+
+def _round(v):
+    return [round(float(x), 4) for x in v]
+
+
+def test_monroe_uniform_prior_reference_vector():
+    r = log_odds(I, J, UNIFORM, "monroe")
+    assert _round(r.z) == [2.4004, -2.5652, 0.5993, -1.9322, 0.2704, 0.5437]
+    assert _round(r.delta) == [2.4869, -2.6429, 0.1387, -1.5072, 0.0710, 0.0254]
+
+
+def test_scattertext_variance_reference_vector():
+    assert _round(log_odds(I, J, UNIFORM, "scattertext").z) == [2.3981, -2.5628, 0.5880, -1.9290, 0.2664, 0.1595]
+
+
+def test_background_prior_reference_vector():
+    assert _round(log_odds(I, J, BACKGROUND, "monroe").z) == [1.0385, -1.1240, 0.1760, -0.7361, 0.1260, 0.2086]
+
+
+def test_g2_and_chi2_reference_vectors():
+    assert _round(g2(I, J)) == [11.0318, -13.5317, 0.3466, -4.8428, 0.0710, 0.0254]
+    assert _round(chi2(I, J)) == [9.3686, -11.3518, 0.3463, -4.4792, 0.0710, 0.0254]
+
+
+def test_g2_by_hand_for_one_word():
+    # accession: a=12, b=1, c=988, d=999, N=2000; every expected cell is 6.5 or 993.5.
+    by_hand = 2 * (12 * math.log(12 / 6.5) + math.log(1 / 6.5) + 988 * math.log(988 / 993.5) + 999 * math.log(999 / 993.5))
+    assert g2(I, J)[0] == pytest.approx(by_hand, rel=1e-12)
+
+
+# ---- a corpus to read the counts off ---------------------------------------------------------
+
+STATE = ["Crimea accession. The accession was lawful.", "The accession of Crimea, they said."]
+AGENCY = ["Crimea annexation. The annexation was illegal, they said."]
+
+
+@pytest.fixture
+def two_groups(tmp_path: Path) -> Path:
+    folder = tmp_path / "two"
+    folder.mkdir()
+    rows = []
+    for i, text in enumerate(STATE):
+        (folder / f"s{i}.txt").write_text(text + "\n", encoding="utf-8")
+        rows.append(f"s{i},RT")
+    for i, text in enumerate(AGENCY):
+        (folder / f"a{i}.txt").write_text(text + "\n", encoding="utf-8")
+        rows.append(f"a{i},Reuters")
+    (folder / "manifest.csv").write_text("id,outlet\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def _comparison(data, group, against, n):
+    (c,) = [c for c in data["keyness"]["comparisons"] if (c["group"], c["against"], c["n"]) == (group, against, n)]
+    return {r["term"]: r for r in c["rows"]}
+
+
+def test_counts_read_off_a_hand_made_corpus(two_groups, tmp_path):
+    keyness = KeynessConfig(min_count=1)
+    config = CompareConfig((two_groups,), LEXICONS, tmp_path / "out", "t", "outlet_type", keyness=keyness)
+    data = json.loads(render(config).json)
+    words = _comparison(data, "state_media", "rest", 1)
+    # state_media: crimea 2, accession 3, the 2, was 1, lawful 1, of 1, they 1, said 1 = 12 tokens
+    # agency:      crimea 1, annexation 2, the 1, was 1, illegal 1, they 1, said 1 = 8 tokens
+    assert (words["accession"]["count"], words["accession"]["count_other"]) == (3, 0)
+    assert (words["annexation"]["count"], words["annexation"]["count_other"]) == (0, 2)
+    assert (words["crimea"]["count"], words["crimea"]["count_other"]) == (2, 1)
+    # z by hand, the prior being the whole corpus's counts (α_0 = 20 tokens):
+    # δ = ln((3+3)/(12+20-3-3)) - ln((0+3)/(8+20-0-3)); σ² = 1/6 + 1/3
+    delta = math.log(6 / 26) - math.log(3 / 25)
+    assert words["accession"]["delta"] == round(delta, 4)
+    assert words["accession"]["z"] == round(delta / math.sqrt(1 / 6 + 1 / 3), 4)
+    # Phrases are counted on their own: "the accession" twice, "crimea accession" once
+    phrases = _comparison(data, "state_media", "rest", 2)
+    assert phrases["the accession"]["count"] == 2
+    assert phrases["crimea accession"]["count"] == 1
+    # A bigram never spans a full stop: no "accession the".
+    assert "accession the" not in phrases
+    # The lexicon marks say which entry a term is
+    assert words["accession"]["lexicon"] == ["contrasts.csv: crimea_2014/accession"]
+    assert words["said"]["lexicon"] == ["attribution_verbs.csv: neutral"]
+
+
+def test_a_head_to_head_pair_is_computed_too(two_groups, tmp_path):
+    keyness = KeynessConfig(min_count=1, pairs=(("agency", "state_media"),))
+    config = CompareConfig((two_groups,), LEXICONS, tmp_path / "out", "t", "outlet_type", keyness=keyness)
+    data = json.loads(render(config).json)
+    pair = _comparison(data, "agency", "state_media", 1)
+    assert (pair["annexation"]["count"], pair["annexation"]["count_other"]) == (2, 0)
+    assert pair["annexation"]["z"] > 0 > pair["accession"]["z"]
+
+
+def test_a_lexicon_term_used_once_is_still_scored_and_shown(two_groups, tmp_path):
+    # "lawful" and "illegal" occur once; only a lexicon term escapes the threshold.
+    config = CompareConfig((two_groups,), LEXICONS, tmp_path / "out", "t", "outlet_type")
+    rendered = render(replace(config, keyness=KeynessConfig(min_count=10)))
+    data = json.loads(rendered.json)
+    words = _comparison(data, "state_media", "rest", 1)
+    assert set(words) == {"accession", "annexation", "said"}
+    assert "accession +" in rendered.md.split("## Distinctive vocabulary")[1]
+    assert "Terms used fewer than 10 times in a comparison are left out, except lexicon terms" in rendered.md
+
+
+def test_stop_words_are_kept_unless_a_stop_list_is_given(two_groups, tmp_path):
+    config = CompareConfig((two_groups,), LEXICONS, tmp_path / "out", "t", "outlet_type")
+    kept = json.loads(render(replace(config, keyness=KeynessConfig(min_count=1))).json)
+    assert "the" in _comparison(kept, "state_media", "rest", 1)
+    stopped = KeynessConfig(min_count=1, stop_words=frozenset({"the"}))
+    data = json.loads(render(replace(config, keyness=stopped)).json)
+    assert "the" not in _comparison(data, "state_media", "rest", 1)
+    assert not any("the" in t.split() for t in _comparison(data, "state_media", "rest", 2))
+    assert _comparison(data, "state_media", "rest", 1)["accession"]["count"] == 3
+
+
+def test_the_uniform_prior_option_gives_the_formula_with_that_alpha(two_groups, tmp_path):
+    keyness = KeynessConfig(prior=Prior("uniform", 0.5), min_count=1)
+    config = CompareConfig((two_groups,), LEXICONS, tmp_path / "out", "t", "outlet_type", keyness=keyness)
+    words = _comparison(json.loads(render(config).json), "state_media", "rest", 1)
+    vocabulary = len({w for t in STATE + AGENCY for w in counts(prepare(t))[0]})
+    a0 = 0.5 * vocabulary
+    delta = math.log(3.5 / (12 + a0 - 3.5)) - math.log(0.5 / (8 + a0 - 0.5))
+    assert words["accession"]["z"] == round(delta / math.sqrt(1 / 3.5 + 1 / 0.5), 4)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_every_count_equals_its_number_of_evidence_lines(seed):
+    from framing.clean import clean
+
+    doc = prepare(clean(seed_text(seed)).text)
+    words, pairs = counts(doc)
+    for term, n in [*words.items(), *pairs.items()]:
+        found = occurrences(doc, term)
+        assert len(found) == n, term
+        # each evidence span is the term itself, tokenised as counted
+        assert all(" ".join(norms(doc.text[s:e])) == term for s, e in found), term
+
+
+def test_suggestions_pass_the_lexicon_check_once_the_category_is_filled(tmp_path):
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["lexicon", "suggest", str(SEEDS), "--top", "5", "--min-count", "3", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    lines = [ln for ln in r.stdout.splitlines() if not ln.startswith("#")]
+    assert lines[0] == "category,term,context,note"
+    assert len(lines) > 5
+    for line in lines[1:]:
+        assert line.startswith(","), line  # the category is left blank
+        assert "z=+" in line and "e.g." in line
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    blank = lexicons / "suggested.csv"
+    blank.write_text(r.stdout, encoding="utf-8")
+    assert runner.invoke(app, ["lexicon", "check", str(lexicons)]).exit_code == 2  # blank category
+    blank.write_text(r.stdout.replace("\n,", "\nhedge,"), encoding="utf-8")
+    checked = runner.invoke(app, ["lexicon", "check", str(lexicons)])
+    assert checked.exit_code == 0, checked.output
+    # No suggestion is a term a lexicon already has.
+    assert ",said," not in r.stdout and ",alliance," not in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--prior", "uniform:x"], "--prior uniform:A needs a positive number A"),
+        (["--prior", "flat"], "--prior must be corpus or uniform:A"),
+        (["--variance", "other"], "--variance must be one of monroe, scattertext"),
+        (["--pair", "agency"], "--pair takes two group names separated by a comma"),
+    ],
+)
+def test_bad_keyness_options_exit_2_with_a_message(tmp_path, options, message):
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(app, ["compare", "--out", str(tmp_path), "--no-cache", *options])
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_bad_background_file_names_its_line(tmp_path):
+    from typer.testing import CliRunner
+
+    background = tmp_path / "bg.csv"
+    background.write_text("term,count\nthe,100\ncrimea,lots\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", "--out", str(tmp_path / "out"), "--background", str(background)])
+    assert r.exit_code == 2
+    assert f"{background}:3: count must be a number of 0 or more, not 'lots'" in r.stderr
