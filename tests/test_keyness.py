@@ -20,8 +20,8 @@ from framing.text import norms
 from helpers import LEXICONS, SEEDS, render, seed_text
 
 # accession, annexation, said, claimed, crimea, OTHER
-I = np.array([12, 1, 40, 2, 30, 915], dtype=float)
-J = np.array([1, 14, 35, 9, 28, 913], dtype=float)
+GROUP_I = np.array([12, 1, 40, 2, 30, 915], dtype=float)
+GROUP_J = np.array([1, 14, 35, 9, 28, 913], dtype=float)
 BACKGROUND = np.array([50, 60, 400, 40, 100, 9350], dtype=float)
 UNIFORM = np.full(6, 0.01)
 
@@ -31,28 +31,47 @@ def _round(v):
 
 
 def test_monroe_uniform_prior_reference_vector():
-    r = log_odds(I, J, UNIFORM, "monroe")
+    r = log_odds(GROUP_I, GROUP_J, UNIFORM, "monroe")
     assert _round(r.z) == [2.4004, -2.5652, 0.5993, -1.9322, 0.2704, 0.5437]
     assert _round(r.delta) == [2.4869, -2.6429, 0.1387, -1.5072, 0.0710, 0.0254]
 
 
 def test_scattertext_variance_reference_vector():
-    assert _round(log_odds(I, J, UNIFORM, "scattertext").z) == [2.3981, -2.5628, 0.5880, -1.9290, 0.2664, 0.1595]
+    assert _round(log_odds(GROUP_I, GROUP_J, UNIFORM, "scattertext").z) == [
+        2.3981,
+        -2.5628,
+        0.5880,
+        -1.9290,
+        0.2664,
+        0.1595,
+    ]
 
 
 def test_background_prior_reference_vector():
-    assert _round(log_odds(I, J, BACKGROUND, "monroe").z) == [1.0385, -1.1240, 0.1760, -0.7361, 0.1260, 0.2086]
+    assert _round(log_odds(GROUP_I, GROUP_J, BACKGROUND, "monroe").z) == [
+        1.0385,
+        -1.1240,
+        0.1760,
+        -0.7361,
+        0.1260,
+        0.2086,
+    ]
 
 
 def test_g2_and_chi2_reference_vectors():
-    assert _round(g2(I, J)) == [11.0318, -13.5317, 0.3466, -4.8428, 0.0710, 0.0254]
-    assert _round(chi2(I, J)) == [9.3686, -11.3518, 0.3463, -4.4792, 0.0710, 0.0254]
+    assert _round(g2(GROUP_I, GROUP_J)) == [11.0318, -13.5317, 0.3466, -4.8428, 0.0710, 0.0254]
+    assert _round(chi2(GROUP_I, GROUP_J)) == [9.3686, -11.3518, 0.3463, -4.4792, 0.0710, 0.0254]
 
 
 def test_g2_by_hand_for_one_word():
     # accession: a=12, b=1, c=988, d=999, N=2000; every expected cell is 6.5 or 993.5.
-    by_hand = 2 * (12 * math.log(12 / 6.5) + math.log(1 / 6.5) + 988 * math.log(988 / 993.5) + 999 * math.log(999 / 993.5))
-    assert g2(I, J)[0] == pytest.approx(by_hand, rel=1e-12)
+    by_hand = 2 * (
+        12 * math.log(12 / 6.5)
+        + math.log(1 / 6.5)
+        + 988 * math.log(988 / 993.5)
+        + 999 * math.log(999 / 993.5)
+    )
+    assert g2(GROUP_I, GROUP_J)[0] == pytest.approx(by_hand, rel=1e-12)
 
 
 # ---- a corpus to read the counts off ---------------------------------------------------------
@@ -77,7 +96,9 @@ def two_groups(tmp_path: Path) -> Path:
 
 
 def _comparison(data, group, against, n):
-    (c,) = [c for c in data["keyness"]["comparisons"] if (c["group"], c["against"], c["n"]) == (group, against, n)]
+    (c,) = [
+        c for c in data["keyness"]["comparisons"] if (c["group"], c["against"], c["n"]) == (group, against, n)
+    ]
     return {r["term"]: r for r in c["rows"]}
 
 
@@ -165,7 +186,9 @@ def test_suggestions_pass_the_lexicon_check_once_the_category_is_filled(tmp_path
     from typer.testing import CliRunner
 
     runner = CliRunner()
-    r = runner.invoke(app, ["lexicon", "suggest", str(SEEDS), "--top", "5", "--min-count", "3", "--jobs", "1"])
+    r = runner.invoke(
+        app, ["lexicon", "suggest", str(SEEDS), "--top", "5", "--min-count", "3", "--jobs", "1"]
+    )
     assert r.exit_code == 0, r.output
     lines = [ln for ln in r.stdout.splitlines() if not ln.startswith("#")]
     assert lines[0] == "category,term,context,note"
