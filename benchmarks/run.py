@@ -114,6 +114,11 @@ def main() -> None:
     parser.add_argument(
         "--verify", action="store_true", help="also run --no-cache at scale and compare its report"
     )
+    parser.add_argument(
+        "--keyness-overhead",
+        action="store_true",
+        help="also run --jobs 2 --no-keyness: the cost of the distinctive-vocabulary section",
+    )
     args = parser.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"{CORPUS} not found: the benchmarks read shared/ beside the project")
@@ -137,6 +142,12 @@ def main() -> None:
         print(
             f"speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; reports identical: {same(work / 'j1', work / 'j2')}"
         )
+        if args.keyness_overhead:
+            bare, rss_bare = compare(small, work / "nok", "--jobs", "2", "--no-cache", "--no-keyness")
+            print(
+                f"framing compare --jobs 2 --no-cache --no-keyness: {bare:.1f} s, peak RSS {rss_bare:.0f} MB; "
+                f"keyness costs {runs[2] / bare:.2f}× the run without it"
+            )
         if args.skip_scale:
             return
         big = work / "big.jsonl.gz"

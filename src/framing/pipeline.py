@@ -326,7 +326,9 @@ def run(
     readability_module.warm_up()
     sentiment_module.warm_up()
     pool = None
-    if config.jobs > 1:
+    # Workers are forked so that they inherit the loaded dictionaries and lexicons; where
+    # fork is not offered (Windows), scoring stays in this process.
+    if config.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool = multiprocessing.get_context("fork").Pool(config.jobs, _init_worker, (scorer,))
     else:
         _init_worker_in_process(scorer)
