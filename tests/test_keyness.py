@@ -99,7 +99,7 @@ def _comparison(data, group, against, n):
     (c,) = [
         c for c in data["keyness"]["comparisons"] if (c["group"], c["against"], c["n"]) == (group, against, n)
     ]
-    return {r["term"]: r for r in c["rows"]}
+    return {r[0]: dict(zip(c["columns"], r, strict=True)) for r in c["rows"]}
 
 
 def test_counts_read_off_a_hand_made_corpus(two_groups, tmp_path):

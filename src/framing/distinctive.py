@@ -9,16 +9,15 @@ been seen once (top terms are common, so this usually stops early).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from framing.clean import clean
 from framing.corpus import read_inputs
 from framing.document import prepare
 from framing.keyness import Comparison, Row, TermCounts, compare
-from framing.lexicon.load import Lexicon
+from framing.lexicon.load import MIN_GLOB_PREFIX, Lexicon
 from framing.outlets import Registry, tag
-from framing.terms import counts as term_counts
 from framing.terms import occurrences
 
 if TYPE_CHECKING:
@@ -43,6 +42,10 @@ class Distinctive:
     comparisons: list[Comparison]
     marks: dict[str, list[str]]  # term -> the lexicon entries it is ("contrasts.csv: crimea_2014/annexation")
     examples: dict[tuple[str, str], Example]  # (group the example is from, term) -> example
+    counts: tuple[TermCounts, TermCounts] = field(
+        repr=False, compare=False, default=(TermCounts(), TermCounts())
+    )
+    ids: list[str] = field(repr=False, compare=False, default_factory=list)  # articles in counting order
 
     def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
         """The terms group i uses most against group j, and those it uses least."""
@@ -54,9 +57,13 @@ class Distinctive:
 
 def lexicon_marks(lexicons: list[Lexicon], vocabularies: Iterable[list[str]]) -> dict[str, list[str]]:
     """Every counted term that a lexicon entry of one or two tokens matches whole."""
-    terms = [t for vocab in vocabularies for t in vocab]
-    known = set(terms)
-    marks: dict[str, list[str]] = {}
+    known: set[str] = set()
+    by_prefix: dict[tuple[int, str], list[str]] = {}  # (tokens, first letters) -> terms, for globs
+    for vocab in vocabularies:
+        for term in vocab:
+            known.add(term)
+            by_prefix.setdefault((term.count(" ") + 1, term[:MIN_GLOB_PREFIX]), []).append(term)
+    marks: dict[str, set[str]] = {}
     for lex in lexicons:
         for e in lex.entries:
             if len(e.tokens) > 2:
@@ -65,16 +72,16 @@ def lexicon_marks(lexicons: list[Lexicon], vocabularies: Iterable[list[str]]) ->
             if not any(t.endswith("*") for t in e.tokens):
                 term = " ".join(e.tokens)
                 if term in known:
-                    marks.setdefault(term, []).append(label)
+                    marks.setdefault(term, set()).add(label)
                 continue
-            for term in terms:
+            for term in by_prefix.get((len(e.tokens), e.tokens[0].rstrip("*")[:MIN_GLOB_PREFIX]), []):
                 words = term.split(" ")
-                if len(words) == len(e.tokens) and all(
+                if all(
                     w.startswith(t[:-1]) if t.endswith("*") else w == t
                     for w, t in zip(words, e.tokens, strict=True)
                 ):
-                    marks.setdefault(term, []).append(label)
-    return {t: sorted(set(labels)) for t, labels in marks.items()}
+                    marks.setdefault(term, set()).add(label)
+    return {t: sorted(labels) for t, labels in marks.items()}
 
 
 def distinctive(
@@ -83,6 +90,7 @@ def distinctive(
     scorer: Scorer,
     vocabularies: tuple[TermCounts, TermCounts],
     groups: list[str],
+    ids: list[str],
 ) -> Distinctive:
     marks = lexicon_marks(scorer.lexicons, (v.terms for v in vocabularies))
     always = frozenset(marks)
@@ -94,7 +102,7 @@ def distinctive(
             comparisons.append(
                 compare(counts, n, gi, gj, keyness.prior, keyness.variance, keyness.min_count, always)
             )
-    result = Distinctive(keyness, comparisons, marks, {})
+    result = Distinctive(keyness, comparisons, marks, {}, vocabularies, ids)
     wanted: dict[str, set[tuple[str, str | None]]] = {}
     for c in result.comparisons:
         more, less = result.top(c)
@@ -113,37 +121,35 @@ def find_examples(
     result: Distinctive,
     wanted: dict[str, set[tuple[str, str | None]]],
 ) -> None:
-    """One example per wanted term and side, read from the input a second time: side
-    (group, None) wants an article of that group, (group, "not") one of any other group.
-    Found examples go into result.examples; the pass stops once all are found."""
-    from framing.compare import By
-
-    wanted = {t: set(sides) for t, sides in wanted.items() if sides}
-    if not wanted:
+    """One example per wanted term and side: side (group, None) wants an article of that
+    group, (group, "not") one of any other group. The counts know which article that is;
+    the input is read a second time and only those articles are cleaned and searched."""
+    needed: dict[str, list[tuple[str, str]]] = {}  # article id -> [(term, example key)]
+    for term, sides in wanted.items():
+        counts = result.counts[term.count(" ")] if term.count(" ") < 2 else None
+        if counts is None:
+            continue
+        for group, other in sides:
+            place = counts.first(term, group, other=other == "not")
+            if place is not None:
+                key = group if other is None else f"not {group}"
+                needed.setdefault(result.ids[place], []).append((term, key))
+    if not needed:
         return
-    by: By = config.by
     for article in read_inputs(list(config.inputs), lambda _m: None):
-        if not article.text.strip():
+        found = needed.pop(article.id, None)
+        if found is None:
             continue
         cleaned = clean(article.text)
         t = tag(article.outlet, article.url, cleaned, registry)
-        group = {"outlet_type": t.type, "outlet": t.outlet, "article": article.id}[by]
         doc = prepare(cleaned.text)
-        words, pairs = term_counts(doc)
-        for term in [w for w in wanted if w in words or w in pairs]:
-            sides = wanted[term]
-            matching = [s for s in sides if (s[0] == group) != (s[1] == "not")]
-            if not matching:
-                continue
-            start, end = occurrences(doc, term)[0]
-            example = _example(doc.text, doc.sentences, start, end, article.id, t.outlet)
-            for s in matching:
-                key = group if s[1] is None else f"not {s[0]}"
-                result.examples[(key, term)] = example
-                sides.discard(s)
-            if not sides:
-                del wanted[term]
-        if not wanted:
+        for term, key in found:
+            spans = occurrences(doc, term)
+            if spans:
+                result.examples[(key, term)] = _example(
+                    doc.text, doc.sentences, *spans[0], article.id, t.outlet
+                )
+        if not needed:
             return
 
 

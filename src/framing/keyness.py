@@ -92,15 +92,19 @@ def chi2(yi: Vector, yj: Vector) -> Vector:
 
 class TermCounts:
     """One vocabulary (unigrams or bigrams) counted per group: a term list and, per group,
-    a count array indexed like it. Grown article by article; memory follows the vocabulary,
-    not the number of articles."""
+    a count array indexed like it, and the first article (by its place in the run) of that
+    group to use each term, so that an example can be fetched later without a search.
+    Grown article by article; memory follows the vocabulary, not the number of articles."""
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
         self.terms: list[str] = []
         self._counts: dict[str, NDArray[np.int64]] = {}
+        self._first: dict[str, NDArray[np.int64]] = {}
 
-    def add(self, group: str, counts: dict[str, int]) -> None:
+    def add(self, group: str, counts: dict[str, int], article: int = 0) -> None:
+        if not counts:
+            return
         index, terms = self.index, self.terms
         ids = []
         for term in counts:
@@ -109,13 +113,23 @@ class TermCounts:
                 i = index[term] = len(terms)
                 terms.append(term)
             ids.append(i)
-        row = self._counts.get(group)
-        if row is None or len(row) < len(terms):
-            grown = np.zeros(max(len(terms), 2 * (0 if row is None else len(row)), 1024), dtype=np.int64)
+        row = self._grown(self._counts, group, 0)
+        first = self._grown(self._first, group, -1)
+        where = np.array(ids, dtype=np.int64)
+        # Each term once per article, so plain fancy-index addition is exact.
+        row[where] += np.fromiter(counts.values(), dtype=np.int64, count=len(where))
+        unseen = where[first[where] < 0]
+        first[unseen] = article
+
+    def _grown(self, table: dict[str, NDArray[np.int64]], group: str, fill: int) -> NDArray[np.int64]:
+        row = table.get(group)
+        if row is None or len(row) < len(self.terms):
+            size = max(len(self.terms), 2 * (0 if row is None else len(row)), 1024)
+            grown = np.full(size, fill, dtype=np.int64)
             if row is not None:
                 grown[: len(row)] = row
-            row = self._counts[group] = grown
-        np.add.at(row, np.array(ids, dtype=np.int64), np.fromiter(counts.values(), dtype=np.int64))
+            row = table[group] = grown
+        return row
 
     def groups(self) -> list[str]:
         return sorted(self._counts)
@@ -134,6 +148,18 @@ class TermCounts:
         for g in self._counts:
             out += self.vector(g)
         return out
+
+    def first(self, term: str, group: str, other: bool = False) -> int | None:
+        """The first article of `group` (of any other group, if `other`) that uses `term`."""
+        k = self.index.get(term)
+        if k is None:
+            return None
+        found = [
+            int(f[k])
+            for g, f in self._first.items()
+            if (g != group if other else g == group) and k < len(f) and f[k] >= 0
+        ]
+        return min(found) if found else None
 
 
 # ---- comparisons ---------------------------------------------------------------------------

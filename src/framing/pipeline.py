@@ -322,6 +322,7 @@ def run(
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets: set[str] = set()
     vocabularies = (TermCounts(), TermCounts()) if config.keyness else None
+    ids: list[str] = []  # articles in the order counted, for fetching keyness examples
     # Dictionaries load once here and are inherited by forked workers.
     readability_module.warm_up()
     sentiment_module.warm_up()
@@ -343,8 +344,9 @@ def run(
                 groups.add(scores)
                 if vocabularies and result.terms:
                     name = group_key(scores, config.by)
-                    vocabularies[0].add(name, result.terms[0])
-                    vocabularies[1].add(name, result.terms[1])
+                    vocabularies[0].add(name, result.terms[0], len(ids))
+                    vocabularies[1].add(name, result.terms[1], len(ids))
+                    ids.append(result.article.id)
                 if sink:
                     sink.article(result)
             if progress:
@@ -361,7 +363,9 @@ def run(
         raise InputError("no articles to compare: every input was empty or skipped")
     found = None
     if config.keyness and vocabularies:
-        found = distinctive(config, config.keyness, scorer, vocabularies, [g.name for g in groups.sorted()])
+        found = distinctive(
+            config, config.keyness, scorer, vocabularies, [g.name for g in groups.sorted()], ids
+        )
     return Result(
         config,
         lexicons,

@@ -504,10 +504,26 @@ def _r(x: float) -> float:
     return round(x, 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def _compact(value: object) -> str:
+    # No indent: json's C encoder does the work (with an indent it falls back to Python,
+    # which was most of a re-run's time on 100,000 articles).
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _block(value: object) -> str:
+    """A dict one key per line (nested dicts likewise), a list one item per line, the items
+    and anything else compact."""
+    if isinstance(value, list):
+        return "[\n" + ",\n".join(_compact(v) for v in value) + "\n]" if value else "[]"
+    if isinstance(value, dict):
+        items = [f"{_compact(k)}: {_block(v)}" for k, v in sorted(value.items())]
+        return "{\n" + ",\n".join(items) + "\n}"
+    return _compact(value)
+
+
 def article_json(a: ArticleResult, clean: CleanText) -> str:
-    """One article's JSON, indented as it stands in the report's "articles" list."""
-    text = json.dumps(_article_json(a, clean), ensure_ascii=False, indent=1, sort_keys=True)
-    return "  " + text.replace("\n", "\n  ")
+    """One article's JSON, on one line of the report's "articles" list."""
+    return _compact(_article_json(a, clean))
 
 
 def _article_json(a: ArticleResult, clean: CleanText) -> dict[str, object]:
@@ -592,6 +608,10 @@ def _group_json(g: Group) -> dict[str, object]:
     }
 
 
+# A keyness table is a list of rows under one header: the tables can be long.
+KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2", "lexicon"]
+
+
 def _keyness_json(d: Distinctive) -> dict[str, object]:
     k = d.config
     return {
@@ -605,17 +625,18 @@ def _keyness_json(d: Distinctive) -> dict[str, object]:
                 "group": c.group_i,
                 "against": c.group_j,
                 "n": c.n,
+                "columns": KEYNESS_COLUMNS,
                 "rows": [
-                    {
-                        "term": r.term,
-                        "count": r.count_i,
-                        "count_other": r.count_j,
-                        "delta": _r(r.delta),
-                        "z": _r(r.z),
-                        "g2": _r(r.g2),
-                        "chi2": _r(r.chi2),
-                        "lexicon": d.marks.get(r.term, []),
-                    }
+                    [
+                        r.term,
+                        r.count_i,
+                        r.count_j,
+                        _r(r.delta),
+                        _r(r.z),
+                        _r(r.g2),
+                        _r(r.chi2),
+                        d.marks.get(r.term, []),
+                    ]
                     for r in c.rows
                 ],
             }
@@ -625,8 +646,9 @@ def _keyness_json(d: Distinctive) -> dict[str, object]:
 
 
 def json_head() -> str:
-    """The report's JSON up to its article list; "articles" sorts first of its keys."""
-    return '{\n "articles": [\n'
+    """The report's JSON up to its article list ("articles" sorts first of its keys). One
+    article per line: a corpus of any size stays easy to split, grep and stream."""
+    return '{\n"articles": [\n'
 
 
 def json_tail(result: Result) -> str:
@@ -645,5 +667,5 @@ def json_tail(result: Result) -> str:
     }
     if result.distinctive:
         data["keyness"] = _keyness_json(result.distinctive)
-    rest = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-    return "\n ],\n" + rest[2:] + "\n"
+    rest = _block(data)  # "{\n" + one key per line
+    return "\n],\n" + rest[2:] + "\n"
