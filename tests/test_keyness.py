@@ -234,3 +234,20 @@ def test_a_bad_background_file_names_its_line(tmp_path):
     r = CliRunner().invoke(app, ["compare", "--out", str(tmp_path / "out"), "--background", str(background)])
     assert r.exit_code == 2
     assert f"{background}:3: count must be a number of 0 or more, not 'lots'" in r.stderr
+
+
+@pytest.mark.parametrize("seed", ["000", "002", "004"])
+def test_compact_counts_are_the_counts(seed):
+    from framing.clean import clean
+    from framing.terms import compact_counts
+
+    doc = prepare(clean(seed_text(seed)).text)
+    words, pairs = counts(doc)
+    compact = compact_counts(doc)
+    assert dict(zip(compact.words, compact.counts, strict=True)) == dict(words)
+    assert {f"{compact.words[a]} {compact.words[b]}": n for a, b, n in compact.pairs} == dict(pairs)
+    stopped = compact_counts(doc, frozenset({"the", "of"}))
+    assert set(stopped.words) == set(words) - {"the", "of"}
+    assert {f"{stopped.words[a]} {stopped.words[b]}": n for a, b, n in stopped.pairs} == {
+        p: n for p, n in pairs.items() if not {"the", "of"} & set(p.split())
+    }

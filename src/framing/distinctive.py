@@ -8,9 +8,11 @@ been seen once (top terms are common, so this usually stops early).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
 
 from framing.clean import clean
 from framing.corpus import read_inputs
@@ -42,9 +44,7 @@ class Distinctive:
     comparisons: list[Comparison]
     marks: dict[str, list[str]]  # term -> the lexicon entries it is ("contrasts.csv: crimea_2014/annexation")
     examples: dict[tuple[str, str], Example]  # (group the example is from, term) -> example
-    counts: tuple[TermCounts, TermCounts] = field(
-        repr=False, compare=False, default=(TermCounts(), TermCounts())
-    )
+    counts: TermCounts = field(repr=False, compare=False, default_factory=TermCounts)
     ids: list[str] = field(repr=False, compare=False, default_factory=list)  # articles in counting order
 
     def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
@@ -55,32 +55,39 @@ class Distinctive:
         return more, less
 
 
-def lexicon_marks(lexicons: list[Lexicon], vocabularies: Iterable[list[str]]) -> dict[str, list[str]]:
-    """Every counted term that a lexicon entry of one or two tokens matches whole."""
-    known: set[str] = set()
-    by_prefix: dict[tuple[int, str], list[str]] = {}  # (tokens, first letters) -> terms, for globs
-    for vocab in vocabularies:
-        for term in vocab:
-            known.add(term)
-            by_prefix.setdefault((term.count(" ") + 1, term[:MIN_GLOB_PREFIX]), []).append(term)
+def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list[str]]:
+    """Every counted word or phrase that a lexicon entry of one or two tokens matches whole."""
+    by_prefix: dict[str, list[int]] = {}  # first letters -> word ids, for globs
+    for i, w in enumerate(counts.words):
+        by_prefix.setdefault(w[:MIN_GLOB_PREFIX], []).append(i)
+
+    def matching(token: str) -> NDArray[np.int64]:
+        """Ids of the words a lexicon token matches (a glob: every word with its prefix)."""
+        if not token.endswith("*"):
+            i = counts.word_ids.get(token)
+            return np.array([] if i is None else [i], dtype=np.int64)
+        prefix = token[:-1]
+        ids = [i for i in by_prefix.get(prefix[:MIN_GLOB_PREFIX], []) if counts.words[i].startswith(prefix)]
+        return np.array(ids, dtype=np.int64)
+
+    words, phrases = counts.keys(1), counts.keys(2)
     marks: dict[str, set[str]] = {}
     for lex in lexicons:
         for e in lex.entries:
             if len(e.tokens) > 2:
                 continue
             label = f"{lex.file}: {e.group}"
-            if not any(t.endswith("*") for t in e.tokens):
-                term = " ".join(e.tokens)
-                if term in known:
-                    marks.setdefault(term, set()).add(label)
-                continue
-            for term in by_prefix.get((len(e.tokens), e.tokens[0].rstrip("*")[:MIN_GLOB_PREFIX]), []):
-                words = term.split(" ")
-                if all(
-                    w.startswith(t[:-1]) if t.endswith("*") else w == t
-                    for w, t in zip(words, e.tokens, strict=True)
-                ):
-                    marks.setdefault(term, set()).add(label)
+            if len(e.tokens) == 1:
+                found = np.intersect1d(matching(e.tokens[0]), words)
+                terms = [counts.term(1, int(k)) for k in found]
+            else:
+                first, second = matching(e.tokens[0]), matching(e.tokens[1])
+                if not len(first) or not len(second):
+                    continue
+                hit = np.isin(phrases >> 32, first) & np.isin(phrases & 0xFFFFFFFF, second)
+                terms = [counts.term(2, int(k)) for k in phrases[hit]]
+            for term in terms:
+                marks.setdefault(term, set()).add(label)
     return {t: sorted(labels) for t, labels in marks.items()}
 
 
@@ -88,21 +95,21 @@ def distinctive(
     config: CompareConfig,
     keyness: KeynessConfig,
     scorer: Scorer,
-    vocabularies: tuple[TermCounts, TermCounts],
+    counts: TermCounts,
     groups: list[str],
     ids: list[str],
 ) -> Distinctive:
-    marks = lexicon_marks(scorer.lexicons, (v.terms for v in vocabularies))
+    marks = lexicon_marks(scorer.lexicons, counts)
     always = frozenset(marks)
     comparisons = []
     pairs: list[tuple[str, str | None]] = [(g, None) for g in groups] if len(groups) > 1 else []
     pairs += list(keyness.pairs)
     for gi, gj in pairs:
-        for n, counts in ((1, vocabularies[0]), (2, vocabularies[1])):
+        for n in (1, 2):
             comparisons.append(
                 compare(counts, n, gi, gj, keyness.prior, keyness.variance, keyness.min_count, always)
             )
-    result = Distinctive(keyness, comparisons, marks, {}, vocabularies, ids)
+    result = Distinctive(keyness, comparisons, marks, {}, counts, ids)
     wanted: dict[str, set[tuple[str, str | None]]] = {}
     for c in result.comparisons:
         more, less = result.top(c)
@@ -126,11 +133,8 @@ def find_examples(
     the input is read a second time and only those articles are cleaned and searched."""
     needed: dict[str, list[tuple[str, str]]] = {}  # article id -> [(term, example key)]
     for term, sides in wanted.items():
-        counts = result.counts[term.count(" ")] if term.count(" ") < 2 else None
-        if counts is None:
-            continue
         for group, other in sides:
-            place = counts.first(term, group, other=other == "not")
+            place = result.counts.first(term, group, other=other == "not")
             if place is not None:
                 key = group if other is None else f"not {group}"
                 needed.setdefault(result.ids[place], []).append((term, key))

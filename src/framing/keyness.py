@@ -21,6 +21,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from framing.terms import TextTerms
+
 Variance = Literal["monroe", "scattertext"]
 VARIANCES: tuple[Variance, ...] = ("monroe", "scattertext")
 Vector = NDArray[np.float64]
@@ -90,76 +92,134 @@ def chi2(yi: Vector, yj: Vector) -> Vector:
 # ---- counts by group, as articles arrive -------------------------------------------------
 
 
+_LOW = (1 << 32) - 1
+_CONSOLIDATE_AT = 2_000_000  # pending (group, term) entries before they are summed
+
+
 class TermCounts:
-    """One vocabulary (unigrams or bigrams) counted per group: a term list and, per group,
-    a count array indexed like it, and the first article (by its place in the run) of that
-    group to use each term, so that an example can be fetched later without a search.
-    Grown article by article; memory follows the vocabulary, not the number of articles."""
+    """Word and two-word-phrase counts per group, kept sparse: one entry per (group, term)
+    that occurs, with its count and the first article of the group to use it (so an example
+    can be fetched later without a search).
+
+    Words get integer ids; a phrase is the pair of its words' ids in one 64-bit key, so the
+    millions of distinct phrases of a large corpus cost 8 bytes each, not a string each.
+    Memory follows the vocabulary, not the number of articles."""
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.terms: list[str] = []
-        self._counts: dict[str, NDArray[np.int64]] = {}
-        self._first: dict[str, NDArray[np.int64]] = {}
+        self.word_ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.group_ids: dict[str, int] = {}
+        self.group_names: list[str] = []
+        self._pending: dict[int, list[tuple[NDArray[np.int64], ...]]] = {1: [], 2: []}
+        self._pending_size = 0
+        # per n: group, key, count, first article; sorted by (group, key)
+        self._table: dict[int, tuple[NDArray[np.int64], ...]] = {}
+        self._keys: dict[int, NDArray[np.int64]] = {}
 
-    def add(self, group: str, counts: dict[str, int], article: int = 0) -> None:
-        if not counts:
+    def add(self, group: str, terms: TextTerms, article: int) -> None:
+        if not terms.words:
             return
-        index, terms = self.index, self.terms
+        g = self.group_ids.get(group)
+        if g is None:
+            g = self.group_ids[group] = len(self.group_names)
+            self.group_names.append(group)
+        ids = np.fromiter((self._word_id(w) for w in terms.words), dtype=np.int64, count=len(terms.words))
+        self._append(1, g, ids, np.array(terms.counts, dtype=np.int64), article)
+        if terms.pairs:
+            p = np.array(terms.pairs, dtype=np.int64)
+            self._append(2, g, (ids[p[:, 0]] << 32) | ids[p[:, 1]], p[:, 2], article)
+        if self._pending_size >= _CONSOLIDATE_AT:
+            self._consolidate()
+
+    def _word_id(self, word: str) -> int:
+        i = self.word_ids.get(word)
+        if i is None:
+            i = self.word_ids[word] = len(self.words)
+            self.words.append(word)
+        return i
+
+    def _append(
+        self, n: int, g: int, keys: NDArray[np.int64], counts: NDArray[np.int64], article: int
+    ) -> None:
+        size = len(keys)
+        self._pending[n].append(
+            (np.full(size, g, dtype=np.int64), keys, counts, np.full(size, article, dtype=np.int64))
+        )
+        self._pending_size += size
+        self._keys.pop(n, None)
+
+    def _consolidate(self) -> None:
+        for n in (1, 2):
+            parts = self._pending[n] + ([self._table[n]] if n in self._table else [])
+            if not parts:
+                continue
+            g, k, c, f = (np.concatenate([p[i] for p in parts]) for i in range(4))
+            order = np.lexsort((f, k, g))
+            g, k, c, f = g[order], k[order], c[order], f[order]
+            starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (k[1:] != k[:-1])])
+            # Sorted by article within each (group, term): the first row holds the first use.
+            self._table[n] = (g[starts], k[starts], np.add.reduceat(c, starts), f[starts])
+            self._pending[n] = []
+        self._pending_size = 0
+
+    def keys(self, n: int) -> NDArray[np.int64]:
+        """Every term of the vocabulary (n = 1 words, n = 2 phrases), sorted."""
+        if n not in self._keys:
+            self._consolidate()
+            table = self._table.get(n)
+            self._keys[n] = np.unique(table[1]) if table else np.zeros(0, dtype=np.int64)
+        return self._keys[n]
+
+    def term(self, n: int, key: int) -> str:
+        if n == 1:
+            return self.words[key]
+        return f"{self.words[key >> 32]} {self.words[key & _LOW]}"
+
+    def key(self, term: str) -> tuple[int, int] | None:
+        """(n, key) of a term, if every word of it has been seen."""
         ids = []
-        for term in counts:
-            i = index.get(term)
+        for w in term.split(" "):
+            i = self.word_ids.get(w)
             if i is None:
-                i = index[term] = len(terms)
-                terms.append(term)
+                return None
             ids.append(i)
-        row = self._grown(self._counts, group, 0)
-        first = self._grown(self._first, group, -1)
-        where = np.array(ids, dtype=np.int64)
-        # Each term once per article, so plain fancy-index addition is exact.
-        row[where] += np.fromiter(counts.values(), dtype=np.int64, count=len(where))
-        unseen = where[first[where] < 0]
-        first[unseen] = article
+        if len(ids) == 1:
+            return 1, ids[0]
+        return (2, (ids[0] << 32) | ids[1]) if len(ids) == 2 else None
 
-    def _grown(self, table: dict[str, NDArray[np.int64]], group: str, fill: int) -> NDArray[np.int64]:
-        row = table.get(group)
-        if row is None or len(row) < len(self.terms):
-            size = max(len(self.terms), 2 * (0 if row is None else len(row)), 1024)
-            grown = np.full(size, fill, dtype=np.int64)
-            if row is not None:
-                grown[: len(row)] = row
-            row = table[group] = grown
-        return row
-
-    def groups(self) -> list[str]:
-        return sorted(self._counts)
-
-    def vector(self, group: str) -> Vector:
-        """The group's counts over the whole vocabulary (0 for terms it never used)."""
-        out = np.zeros(len(self.terms), dtype=np.float64)
-        row = self._counts.get(group)
-        if row is not None:
-            n = min(len(row), len(out))
-            out[:n] = row[:n]
+    def vector(self, n: int, group: str) -> Vector:
+        """The group's counts over keys(n) (0 for terms it never used)."""
+        keys = self.keys(n)
+        out = np.zeros(len(keys), dtype=np.float64)
+        g = self.group_ids.get(group)
+        table = self._table.get(n)
+        if g is not None and table is not None:
+            rows = table[0] == g
+            out[np.searchsorted(keys, table[1][rows])] = table[2][rows]
         return out
 
-    def total(self) -> Vector:
-        out = np.zeros(len(self.terms), dtype=np.float64)
-        for g in self._counts:
-            out += self.vector(g)
-        return out
+    def total(self, n: int) -> Vector:
+        keys = self.keys(n)
+        table = self._table.get(n)
+        if table is None:
+            return np.zeros(len(keys), dtype=np.float64)
+        where = np.searchsorted(keys, table[1])
+        return np.bincount(where, weights=table[2], minlength=len(keys)).astype(np.float64)
 
     def first(self, term: str, group: str, other: bool = False) -> int | None:
         """The first article of `group` (of any other group, if `other`) that uses `term`."""
-        k = self.index.get(term)
-        if k is None:
+        found = self.key(term)
+        g = self.group_ids.get(group)
+        if found is None:
             return None
-        found = [
-            int(f[k])
-            for g, f in self._first.items()
-            if (g != group if other else g == group) and k < len(f) and f[k] >= 0
-        ]
-        return min(found) if found else None
+        n, key = found
+        self.keys(n)
+        table = self._table.get(n)
+        if table is None:
+            return None
+        rows = table[1] == key
+        rows &= (table[0] != g) if other else (table[0] == g)
+        return int(table[3][rows].min()) if rows.any() else None
 
 
 # ---- comparisons ---------------------------------------------------------------------------
@@ -175,11 +235,14 @@ class Prior:
     background: dict[str, float] | None = None
     source: str = ""  # the background file, for the report
 
-    def alphas(self, terms: list[str], corpus: Vector) -> Vector:
+    def alphas(self, terms: list[str] | int, corpus: Vector) -> Vector:
+        """α for each term: `terms` is the term list (needed for a background prior) or
+        just how many there are."""
+        size = terms if isinstance(terms, int) else len(terms)
         if self.kind == "uniform":
-            return np.full(len(terms), self.value)
+            return np.full(size, self.value)
         if self.kind == "background":
-            assert self.background is not None
+            assert self.background is not None and not isinstance(terms, int)
             alpha = np.array([self.background.get(t, 0.0) for t in terms])
             # A term the background never saw gets the smallest positive background count,
             # so δ stays finite: said in the report.
@@ -230,24 +293,31 @@ def compare(
 ) -> Comparison:
     """group_j None: group i against the rest of the corpus. Rows for the terms the two
     groups use at least `min_count` times together, and for every term in `always`."""
-    yi = counts.vector(group_i)
-    total = counts.total()
-    yj = total - yi if group_j is None else counts.vector(group_j)
-    alpha = prior.alphas(counts.terms, total)
+    keys = counts.keys(n)
+    yi = counts.vector(n, group_i)
+    total = counts.total(n)
+    yj = total - yi if group_j is None else counts.vector(n, group_j)
+    if prior.kind == "background":
+        alpha = prior.alphas([counts.term(n, int(k)) for k in keys], total)
+    else:
+        alpha = prior.alphas(len(keys), total)
     scores = log_odds(yi, yj, alpha, variance)
     likelihood = g2(yi, yj)
     pearson = chi2(yi, yj)
     keep = (yi + yj) >= max(min_count, 1)
     for term in always:
-        k = counts.index.get(term)
-        if k is not None and yi[k] + yj[k] > 0:
-            keep[k] = True
+        found = counts.key(term)
+        if found and found[0] == n:
+            k = int(np.searchsorted(keys, found[1]))
+            if k < len(keys) and keys[k] == found[1] and yi[k] + yj[k] > 0:
+                keep[k] = True
     used = np.flatnonzero(keep)
+    terms = {int(k): counts.term(n, int(keys[k])) for k in used}
     # By z, then by term: a fixed order whatever the order terms were first seen in.
-    order = sorted(used.tolist(), key=lambda k: (-scores.z[k], counts.terms[k]))
+    order = sorted(terms, key=lambda k: (-scores.z[k], terms[k]))
     rows = [
         Row(
-            counts.terms[k],
+            terms[k],
             int(yi[k]),
             int(yj[k]),
             float(scores.delta[k]),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -38,7 +37,7 @@ from framing.score import sentiment as sentiment_module
 from framing.score.lexicon import Hit, LexiconScorer
 from framing.score.readability import Readability, readability
 from framing.score.sentiment import Sentiment, sentiment
-from framing.terms import counts as term_counts
+from framing.terms import TextTerms, compact_counts
 
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
@@ -64,8 +63,8 @@ class Base:
 StoredHit = tuple[int, int, int, str, int, int]
 
 
-# An article's unigram and bigram counts, for keyness.
-TermCountsOfText = tuple[dict[str, int], dict[str, int]]
+# An article's word and phrase counts, for keyness.
+TermCountsOfText = TextTerms
 
 
 @dataclass(frozen=True)
@@ -203,12 +202,7 @@ class Scorer:
         )
 
     def term_counts(self, doc: Document) -> TermCountsOfText:
-        words, pairs = term_counts(doc)
-        stop = self.stop_words
-        if stop:
-            words = Counter({t: n for t, n in words.items() if t not in stop})
-            pairs = Counter({t: n for t, n in pairs.items() if not stop.intersection(t.split(" "))})
-        return dict(words), dict(pairs)
+        return compact_counts(doc, self.stop_words)
 
 
 def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
@@ -321,7 +315,7 @@ def run(
     groups = Groups(config.by)
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets: set[str] = set()
-    vocabularies = (TermCounts(), TermCounts()) if config.keyness else None
+    vocabulary = TermCounts() if config.keyness else None
     ids: list[str] = []  # articles in the order counted, for fetching keyness examples
     # Dictionaries load once here and are inherited by forked workers.
     readability_module.warm_up()
@@ -336,16 +330,14 @@ def run(
     try:
         articles = read_inputs(list(config.inputs), note)
         while batch := list(islice(articles, BATCH * max(1, config.jobs))):
-            for result in _score_batch(batch, scorer, store, pool, note, counts, vocabularies is not None):
+            for result in _score_batch(batch, scorer, store, pool, note, counts, vocabulary is not None):
                 counts["articles"] += 1
                 counts["unknown"] += result.tag.type == "unknown"
                 outlets.add(result.tag.outlet)
                 scores = result.scores()
                 groups.add(scores)
-                if vocabularies and result.terms:
-                    name = group_key(scores, config.by)
-                    vocabularies[0].add(name, result.terms[0], len(ids))
-                    vocabularies[1].add(name, result.terms[1], len(ids))
+                if vocabulary and result.terms:
+                    vocabulary.add(group_key(scores, config.by), result.terms, len(ids))
                     ids.append(result.article.id)
                 if sink:
                     sink.article(result)
@@ -362,10 +354,9 @@ def run(
     if not counts["articles"]:
         raise InputError("no articles to compare: every input was empty or skipped")
     found = None
-    if config.keyness and vocabularies:
-        found = distinctive(
-            config, config.keyness, scorer, vocabularies, [g.name for g in groups.sorted()], ids
-        )
+    if config.keyness and vocabulary:
+        names = [g.name for g in groups.sorted()]
+        found = distinctive(config, config.keyness, scorer, vocabulary, names, ids)
     return Result(
         config,
         lexicons,
@@ -467,8 +458,8 @@ def _score_batch(
 
 
 def _terms_key(scorer: Scorer) -> str:
-    """Term counts depend on the text and on the stop list."""
-    return cache.digest(*sorted(scorer.stop_words)).hex()
+    """Term counts depend on the text, on the stop list and on their stored form."""
+    return cache.digest("TextTerms 1", *sorted(scorer.stop_words)).hex()
 
 
 def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:

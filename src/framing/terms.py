@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from framing.document import Document
 from framing.text import joinable
@@ -40,3 +41,46 @@ def occurrences(doc: Document, term: str) -> list[tuple[int, int]]:
     """Where `term` (a unigram or a bigram as counted) occurs in the text."""
     n = len(term.split(" "))
     return [(s, e) for t, s, e in spans(doc, n) if t == term]
+
+
+@dataclass(frozen=True)
+class TextTerms:
+    """One text's counts in a compact form that travels cheaply between processes: its
+    distinct words, and its phrases as pairs of indices into them."""
+
+    words: tuple[str, ...]
+    counts: tuple[int, ...]
+    pairs: tuple[tuple[int, int, int], ...]  # (first word, second word, count)
+
+
+def compact_counts(doc: Document, stop_words: frozenset[str] = frozenset()) -> TextTerms:
+    """The counts of `counts(doc)`, less the stop words and the phrases that hold one."""
+    index: dict[str, int] = {}
+    local: list[int] = []
+    for w in doc.tokens.norms:
+        i = index.get(w)
+        if i is None:
+            i = index[w] = len(index)
+        local.append(i)
+    words = list(index)
+    word_counts = Counter(local)
+    toks, text = doc.tokens, doc.text
+    pairs: Counter[tuple[int, int]] = Counter()
+    for i in range(len(local) - 1):
+        a_end, b_start = toks.ends[i], toks.starts[i + 1]
+        if (b_start - a_end == 1 and text[a_end] == " ") or joinable(text, a_end, b_start):
+            pairs[(local[i], local[i + 1])] += 1
+    if stop_words:
+        keep = [w not in stop_words for w in words]
+        new: dict[int, int] = {}
+        for i, kept in enumerate(keep):
+            if kept:
+                new[i] = len(new)
+        words = [w for i, w in enumerate(words) if keep[i]]
+        word_counts = Counter({new[i]: n for i, n in word_counts.items() if keep[i]})
+        pairs = Counter({(new[a], new[b]): n for (a, b), n in pairs.items() if keep[a] and keep[b]})
+    return TextTerms(
+        tuple(words),
+        tuple(word_counts[i] for i in range(len(words))),
+        tuple((a, b, n) for (a, b), n in pairs.items()),
+    )
