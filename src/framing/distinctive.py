@@ -50,8 +50,9 @@ class Distinctive:
     def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
         """The terms group i uses most against group j, and those it uses least."""
         n = self.config.top
-        more = [r for r in c.rows[:n] if r.z > 0]
-        less = [r for r in reversed(c.rows[-n:]) if r.z < 0]
+        size = len(c)
+        more = [c.row(k) for k in range(min(n, size)) if c.z[k] > 0]
+        less = [c.row(k) for k in reversed(range(max(size - n, 0), size)) if c.z[k] < 0]
         return more, less
 
 
@@ -70,7 +71,7 @@ def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list
         ids = [i for i in by_prefix.get(prefix[:MIN_GLOB_PREFIX], []) if counts.words[i].startswith(prefix)]
         return np.array(ids, dtype=np.int64)
 
-    words, phrases = counts.keys(1), counts.keys(2)
+    phrases = counts.keys(2)
     marks: dict[str, set[str]] = {}
     for lex in lexicons:
         for e in lex.entries:
@@ -78,14 +79,19 @@ def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list
                 continue
             label = f"{lex.file}: {e.group}"
             if len(e.tokens) == 1:
-                found = np.intersect1d(matching(e.tokens[0]), words)
-                terms = [counts.term(1, int(k)) for k in found]
+                # Every word seen is in the word vocabulary: no membership test needed.
+                terms = [counts.words[int(k)] for k in matching(e.tokens[0])]
             else:
                 first, second = matching(e.tokens[0]), matching(e.tokens[1])
                 if not len(first) or not len(second):
                     continue
-                hit = np.isin(phrases >> 32, first) & np.isin(phrases & 0xFFFFFFFF, second)
-                terms = [counts.term(2, int(k)) for k in phrases[hit]]
+                if len(first) == 1 and len(second) == 1:
+                    key = (int(first[0]) << 32) | int(second[0])
+                    k = int(np.searchsorted(phrases, key))
+                    hit_keys = phrases[k : k + 1] if k < len(phrases) and phrases[k] == key else phrases[:0]
+                else:
+                    hit_keys = phrases[np.isin(phrases >> 32, first) & np.isin(phrases & 0xFFFFFFFF, second)]
+                terms = [counts.term(2, int(k)) for k in hit_keys]
             for term in terms:
                 marks.setdefault(term, set()).add(label)
     return {t: sorted(labels) for t, labels in marks.items()}

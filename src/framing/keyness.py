@@ -35,11 +35,17 @@ class LogOdds:
     z: Vector
 
 
-def log_odds(yi: Vector, yj: Vector, alpha: Vector, variance: Variance = "monroe") -> LogOdds:
-    """Monroe et al.'s δ, σ² and z for every word; yi, yj and alpha are aligned count vectors."""
+def log_odds(
+    yi: Vector,
+    yj: Vector,
+    alpha: Vector,
+    variance: Variance = "monroe",
+    totals: tuple[float, float, float] | None = None,
+) -> LogOdds:
+    """Monroe et al.'s δ, σ² and z for every word; yi, yj and alpha are aligned count vectors.
+    `totals` (n_i, n_j, α_0) when the vectors hold only some of the vocabulary."""
     yi, yj, alpha = (np.asarray(v, dtype=np.float64) for v in (yi, yj, alpha))
-    a0 = alpha.sum()
-    ni, nj = yi.sum(), yj.sum()
+    ni, nj, a0 = totals if totals else (yi.sum(), yj.sum(), alpha.sum())
     rest_i = ni + a0 - yi - alpha
     rest_j = nj + a0 - yj - alpha
     delta = np.log((yi + alpha) / rest_i) - np.log((yj + alpha) / rest_j)
@@ -49,12 +55,13 @@ def log_odds(yi: Vector, yj: Vector, alpha: Vector, variance: Variance = "monroe
     return LogOdds(delta, var, delta / np.sqrt(var))
 
 
-def _table(yi: Vector, yj: Vector) -> tuple[Vector, ...]:
+def _table(yi: Vector, yj: Vector, totals: tuple[float, float] | None = None) -> tuple[Vector, ...]:
     """Observed and expected cells of each word's 2×2 table."""
     a = np.asarray(yi, dtype=np.float64)
     b = np.asarray(yj, dtype=np.float64)
-    c = a.sum() - a
-    d = b.sum() - b
+    ni, nj = totals if totals else (a.sum(), b.sum())
+    c = ni - a
+    d = nj - b
     n = a + b + c + d
     ea = (a + b) * (a + c) / n
     eb = (a + b) * (b + d) / n
@@ -70,18 +77,18 @@ def _o_log_o_over_e(o: Vector, e: Vector) -> Vector:
     return out
 
 
-def g2(yi: Vector, yj: Vector) -> Vector:
+def g2(yi: Vector, yj: Vector, totals: tuple[float, float] | None = None) -> Vector:
     """Signed log-likelihood G² of group i against group j, word by word."""
-    a, b, c, d, ea, eb, ec, ed = _table(yi, yj)
+    a, b, c, d, ea, eb, ec, ed = _table(yi, yj, totals)
     value = 2 * (
         _o_log_o_over_e(a, ea) + _o_log_o_over_e(b, eb) + _o_log_o_over_e(c, ec) + _o_log_o_over_e(d, ed)
     )
     return np.where(a >= ea, value, -value)
 
 
-def chi2(yi: Vector, yj: Vector) -> Vector:
+def chi2(yi: Vector, yj: Vector, totals: tuple[float, float] | None = None) -> Vector:
     """Signed Pearson χ² (no continuity correction) of group i against group j."""
-    a, b, c, d, _ea, _eb, _ec, _ed = _table(yi, yj)
+    a, b, c, d, _ea, _eb, _ec, _ed = _table(yi, yj, totals)
     n = a + b + c + d
     with np.errstate(divide="ignore", invalid="ignore"):
         value = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
@@ -110,11 +117,12 @@ class TermCounts:
         self.words: list[str] = []
         self.group_ids: dict[str, int] = {}
         self.group_names: list[str] = []
-        self._pending: dict[int, list[tuple[NDArray[np.int64], ...]]] = {1: [], 2: []}
+        self._pending: dict[int, list[tuple[NDArray[np.int64] | NDArray[np.int32], ...]]] = {1: [], 2: []}
         self._pending_size = 0
         # per n: group, key, count, first article; sorted by (group, key)
-        self._table: dict[int, tuple[NDArray[np.int64], ...]] = {}
+        self._table: dict[int, tuple[NDArray[np.int64] | NDArray[np.int32], ...]] = {}
         self._keys: dict[int, NDArray[np.int64]] = {}
+        self._totals: dict[int, Vector] = {}
 
     def add(self, group: str, terms: TextTerms, article: int) -> None:
         if not terms.words:
@@ -123,12 +131,15 @@ class TermCounts:
         if g is None:
             g = self.group_ids[group] = len(self.group_names)
             self.group_names.append(group)
-        ids = np.fromiter((self._word_id(w) for w in terms.words), dtype=np.int64, count=len(terms.words))
-        self._append(1, g, ids, np.array(terms.counts, dtype=np.int64), article)
-        if terms.pairs:
-            p = np.array(terms.pairs, dtype=np.int64)
-            self._append(2, g, (ids[p[:, 0]] << 32) | ids[p[:, 1]], p[:, 2], article)
-        if self._pending_size >= _CONSOLIDATE_AT:
+        ids = np.fromiter(map(self._word_id, terms.words), dtype=np.int64, count=len(terms.words))
+        self._append(1, g, ids, terms.counts, article)
+        if len(terms.first):
+            self._append(2, g, (ids[terms.first] << 32) | ids[terms.second], terms.pair_counts, article)
+        # Summed when the pending entries reach the size of the table so far (at least
+        # _CONSOLIDATE_AT): each entry is re-sorted a logarithmic number of times, not once
+        # per consolidation.
+        table = sum(len(t[1]) for t in self._table.values())
+        if self._pending_size >= max(_CONSOLIDATE_AT, table):
             self._consolidate()
 
     def _word_id(self, word: str) -> int:
@@ -142,8 +153,14 @@ class TermCounts:
         self, n: int, g: int, keys: NDArray[np.int64], counts: NDArray[np.int64], article: int
     ) -> None:
         size = len(keys)
+        # int32 for group, count and article (20 bytes an entry with the 64-bit key)
         self._pending[n].append(
-            (np.full(size, g, dtype=np.int64), keys, counts, np.full(size, article, dtype=np.int64))
+            (
+                np.full(size, g, dtype=np.int32),
+                keys,
+                counts.astype(np.int32),
+                np.full(size, article, dtype=np.int32),
+            )
         )
         self._pending_size += size
         self._keys.pop(n, None)
@@ -199,6 +216,12 @@ class TermCounts:
         return out
 
     def total(self, n: int) -> Vector:
+        if n in self._totals and n in self._keys:
+            return self._totals[n]
+        self._totals[n] = self._total(n)
+        return self._totals[n]
+
+    def _total(self, n: int) -> Vector:
         keys = self.keys(n)
         table = self._table.get(n)
         if table is None:
@@ -273,12 +296,37 @@ class Row:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Group i against group j (or against all the other groups, j = "rest")."""
+    """Group i against group j (or against all the other groups, j = "rest"): one column per
+    measure, the terms ordered by z, highest first (plain lists: the tables can be long)."""
 
     group_i: str
     group_j: str
     n: int  # 1: words, 2: two-word phrases
-    rows: list[Row]  # every term either group uses, by z, highest first
+    terms: list[str]
+    count_i: list[int]
+    count_j: list[int]
+    delta: list[float]
+    z: list[float]
+    g2: list[float]
+    chi2: list[float]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def row(self, k: int) -> Row:
+        return Row(
+            self.terms[k],
+            self.count_i[k],
+            self.count_j[k],
+            self.delta[k],
+            self.z[k],
+            self.g2[k],
+            self.chi2[k],
+        )
+
+    @property
+    def rows(self) -> list[Row]:
+        return [self.row(k) for k in range(len(self.terms))]
 
 
 def compare(
@@ -301,9 +349,6 @@ def compare(
         alpha = prior.alphas([counts.term(n, int(k)) for k in keys], total)
     else:
         alpha = prior.alphas(len(keys), total)
-    scores = log_odds(yi, yj, alpha, variance)
-    likelihood = g2(yi, yj)
-    pearson = chi2(yi, yj)
     keep = (yi + yj) >= max(min_count, 1)
     for term in always:
         found = counts.key(term)
@@ -312,19 +357,24 @@ def compare(
             if k < len(keys) and keys[k] == found[1] and yi[k] + yj[k] > 0:
                 keep[k] = True
     used = np.flatnonzero(keep)
-    terms = {int(k): counts.term(n, int(keys[k])) for k in used}
+    # The statistics of the kept terms only, with the whole vocabulary's totals: the same
+    # numbers, without a dozen temporary arrays the size of a vocabulary of millions.
+    ni, nj, a0 = float(yi.sum()), float(yj.sum()), float(alpha.sum())
+    yi, yj, alpha = yi[used], yj[used], alpha[used]
+    scores = log_odds(yi, yj, alpha, variance, (ni, nj, a0))
+    likelihood = g2(yi, yj, (ni, nj))
+    pearson = chi2(yi, yj, (ni, nj))
+    keep_all = np.arange(len(used))
+    names = np.array([counts.term(n, int(keys[k])) for k in used.tolist()], dtype=str)
     # By z, then by term: a fixed order whatever the order terms were first seen in.
-    order = sorted(terms, key=lambda k: (-scores.z[k], terms[k]))
-    rows = [
-        Row(
-            terms[k],
-            int(yi[k]),
-            int(yj[k]),
-            float(scores.delta[k]),
-            float(scores.z[k]),
-            float(likelihood[k]),
-            float(pearson[k]),
-        )
-        for k in order
-    ]
-    return Comparison(group_i, "rest" if group_j is None else group_j, n, rows)
+    by_z = np.lexsort((names, -scores.z)) if len(used) else np.zeros(0, dtype=np.int64)
+    order, names = keep_all[by_z], names[by_z]
+    columns = (
+        yi[order].astype(np.int64).tolist(),
+        yj[order].astype(np.int64).tolist(),
+        scores.delta[order].tolist(),
+        scores.z[order].tolist(),
+        likelihood[order].tolist(),
+        pearson[order].tolist(),
+    )
+    return Comparison(group_i, "rest" if group_j is None else group_j, n, names.tolist(), *columns)

@@ -473,7 +473,7 @@ def distinctive_vocabulary(result: Result) -> list[str]:
             )
         header = ["term", f"n in {md(c.group_i)}", f"n in {other}", "z", "G²", "in lexicon", "example"]
         lines += table(header, rows) if rows else ["No term passes the threshold."]
-        marked = [r for r in c.rows if r.term in d.marks]
+        marked = [c.row(k) for k, t in enumerate(c.terms) if t in d.marks]
         if marked:
             lines += [
                 "",
@@ -627,17 +627,10 @@ def _keyness_json(d: Distinctive) -> dict[str, object]:
                 "n": c.n,
                 "columns": KEYNESS_COLUMNS,
                 "rows": [
-                    [
-                        r.term,
-                        r.count_i,
-                        r.count_j,
-                        _r(r.delta),
-                        _r(r.z),
-                        _r(r.g2),
-                        _r(r.chi2),
-                        d.marks.get(r.term, []),
-                    ]
-                    for r in c.rows
+                    [t, ci, cj, _r(de), _r(z), _r(g), _r(x), d.marks.get(t, [])]
+                    for t, ci, cj, de, z, g, x in zip(
+                        c.terms, c.count_i, c.count_j, c.delta, c.z, c.g2, c.chi2, strict=True
+                    )
                 ],
             }
             for c in d.comparisons

@@ -38,7 +38,8 @@ def suggestions(result: Result, top: int) -> str:
     for c in d.comparisons:
         if c.group_j != "rest":
             continue
-        fresh = [r for r in c.rows if r.z > 0 and r.term not in d.marks and r.term not in seen][:top]
+        picked = [k for k, t in enumerate(c.terms) if c.z[k] > 0 and t not in d.marks and t not in seen][:top]
+        fresh = [c.row(k) for k in picked]
         for r in fresh:
             seen.add(r.term)
             candidates.append((c.group_i, r))

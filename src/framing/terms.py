@@ -12,6 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from framing.document import Document
 from framing.text import joinable
 
@@ -46,41 +49,53 @@ def occurrences(doc: Document, term: str) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class TextTerms:
     """One text's counts in a compact form that travels cheaply between processes: its
-    distinct words, and its phrases as pairs of indices into them."""
+    distinct words with their counts, and its phrases as pairs of indices into them."""
 
     words: tuple[str, ...]
-    counts: tuple[int, ...]
-    pairs: tuple[tuple[int, int, int], ...]  # (first word, second word, count)
+    counts: NDArray[np.int64]
+    first: NDArray[np.int64]  # phrase: index of its first word
+    second: NDArray[np.int64]  # and of its second
+    pair_counts: NDArray[np.int64]
+
+    @property
+    def pairs(self) -> list[tuple[int, int, int]]:
+        return list(zip(self.first.tolist(), self.second.tolist(), self.pair_counts.tolist(), strict=True))
 
 
 def compact_counts(doc: Document, stop_words: frozenset[str] = frozenset()) -> TextTerms:
-    """The counts of `counts(doc)`, less the stop words and the phrases that hold one."""
-    index: dict[str, int] = {}
-    local: list[int] = []
-    for w in doc.tokens.norms:
-        i = index.get(w)
-        if i is None:
-            i = index[w] = len(index)
-        local.append(i)
-    words = list(index)
-    word_counts = Counter(local)
-    toks, text = doc.tokens, doc.text
-    pairs: Counter[tuple[int, int]] = Counter()
-    for i in range(len(local) - 1):
-        a_end, b_start = toks.ends[i], toks.starts[i + 1]
-        if (b_start - a_end == 1 and text[a_end] == " ") or joinable(text, a_end, b_start):
-            pairs[(local[i], local[i + 1])] += 1
+    """The counts of `counts(doc)`, less the stop words and the phrases that hold one.
+    Vectorised: this runs on every word of a corpus."""
+    norms = doc.tokens.norms
+    words = list(dict.fromkeys(norms))
+    index = {w: i for i, w in enumerate(words)}
+    local = np.fromiter(map(index.__getitem__, norms), dtype=np.int64, count=len(norms))
+    word_counts = np.bincount(local, minlength=len(words)).astype(np.int64)
+    starts = np.array(doc.tokens.starts, dtype=np.int64)
+    ends = np.array(doc.tokens.ends, dtype=np.int64)
+    joined = np.zeros(max(len(norms) - 1, 0), dtype=bool)
+    if len(norms) > 1:
+        gap = starts[1:] - ends[:-1]
+        text = doc.text
+        # A one-space gap is the common case; any other short gap goes through the rule.
+        chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        joined = (gap == 1) & (chars[ends[:-1]] == ord(" "))
+        for i in np.flatnonzero(~joined & (gap <= 3)).tolist():
+            joined[i] = joinable(text, int(ends[i]), int(starts[i + 1]))
+    w = max(len(words), 1)
+    pair_keys, pair_counts = np.unique(local[:-1][joined] * w + local[1:][joined], return_counts=True)
+    first, second = pair_keys // w, pair_keys % w
     if stop_words:
-        keep = [w not in stop_words for w in words]
-        new: dict[int, int] = {}
-        for i, kept in enumerate(keep):
-            if kept:
-                new[i] = len(new)
-        words = [w for i, w in enumerate(words) if keep[i]]
-        word_counts = Counter({new[i]: n for i, n in word_counts.items() if keep[i]})
-        pairs = Counter({(new[a], new[b]): n for (a, b), n in pairs.items() if keep[a] and keep[b]})
+        keep = np.array([x not in stop_words for x in words], dtype=bool)
+        renumber = np.cumsum(keep) - 1
+        kept_pairs = keep[first] & keep[second] if len(first) else np.zeros(0, dtype=bool)
+        words = [x for x, k in zip(words, keep.tolist(), strict=True) if k]
+        word_counts = word_counts[keep]
+        first, second = renumber[first[kept_pairs]], renumber[second[kept_pairs]]
+        pair_counts = pair_counts[kept_pairs]
     return TextTerms(
         tuple(words),
-        tuple(word_counts[i] for i in range(len(words))),
-        tuple((a, b, n) for (a, b), n in pairs.items()),
+        word_counts.astype(np.int64),
+        first.astype(np.int64),
+        second.astype(np.int64),
+        pair_counts.astype(np.int64),
     )
