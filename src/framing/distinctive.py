@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from framing.pipeline import Scorer
 
 KWIC_WIDTH = 60
+MAX_GROUPS = 40  # groups compared each against the rest
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,10 @@ def distinctive(
     marks = lexicon_marks(scorer.lexicons, counts)
     always = frozenset(marks)
     comparisons = []
-    pairs: list[tuple[str, str | None]] = [(g, None) for g in groups] if len(groups) > 1 else []
+    # Each group against the rest, up to MAX_GROUPS groups (grouping by article gives one
+    # group per article: thousands of tables nobody reads); pairs asked for always.
+    against_rest = 1 < len(groups) <= MAX_GROUPS
+    pairs: list[tuple[str, str | None]] = [(g, None) for g in groups] if against_rest else []
     pairs += list(keyness.pairs)
     for gi, gj in pairs:
         for n in (1, 2):

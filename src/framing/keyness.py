@@ -104,42 +104,41 @@ _CONSOLIDATE_AT = 2_000_000  # pending (group, term) entries before they are sum
 
 
 class TermCounts:
-    """Word and two-word-phrase counts per group, kept sparse: one entry per (group, term)
-    that occurs, with its count and the first article of the group to use it (so an example
-    can be fetched later without a search).
+    """Word and two-word-phrase counts per group, kept sparse: for each group, the terms it
+    uses (sorted), their counts, and the first article of the group to use each (so an
+    example can be fetched later without a search).
 
     Words get integer ids; a phrase is the pair of its words' ids in one 64-bit key, so the
-    millions of distinct phrases of a large corpus cost 8 bytes each, not a string each.
-    Memory follows the vocabulary, not the number of articles."""
+    millions of distinct phrases of a large corpus cost 16 bytes an entry, not a string.
+    New entries wait in a pending list and are summed into their group's table in batches;
+    each group is summed on its own, so the temporary arrays stay the size of one group."""
 
     def __init__(self) -> None:
         self.word_ids: dict[str, int] = {}
         self.words: list[str] = []
-        self.group_ids: dict[str, int] = {}
         self.group_names: list[str] = []
-        self._pending: dict[int, list[tuple[NDArray[np.int64] | NDArray[np.int32], ...]]] = {1: [], 2: []}
+        self._seen: set[str] = set()
+        Part = tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]
+        self._pending: dict[tuple[int, str], list[Part]] = {}
         self._pending_size = 0
-        # per n: group, key, count, first article; sorted by (group, key)
-        self._table: dict[int, tuple[NDArray[np.int64] | NDArray[np.int32], ...]] = {}
+        self._table: dict[tuple[int, str], Part] = {}  # (n, group) -> keys, counts, first article
+        self._table_size = 0
         self._keys: dict[int, NDArray[np.int64]] = {}
         self._totals: dict[int, Vector] = {}
 
     def add(self, group: str, terms: TextTerms, article: int) -> None:
         if not terms.words:
             return
-        g = self.group_ids.get(group)
-        if g is None:
-            g = self.group_ids[group] = len(self.group_names)
+        if group not in self._seen:
+            self._seen.add(group)
             self.group_names.append(group)
         ids = np.fromiter(map(self._word_id, terms.words), dtype=np.int64, count=len(terms.words))
-        self._append(1, g, ids, terms.counts, article)
+        self._append(1, group, ids, terms.counts, article)
         if len(terms.first):
-            self._append(2, g, (ids[terms.first] << 32) | ids[terms.second], terms.pair_counts, article)
-        # Summed when the pending entries reach the size of the table so far (at least
-        # _CONSOLIDATE_AT): each entry is re-sorted a logarithmic number of times, not once
-        # per consolidation.
-        table = sum(len(t[1]) for t in self._table.values())
-        if self._pending_size >= max(_CONSOLIDATE_AT, table):
+            self._append(2, group, (ids[terms.first] << 32) | ids[terms.second], terms.pair_counts, article)
+        # Summed when the pending entries reach the size of the tables so far (at least
+        # _CONSOLIDATE_AT): each entry is re-sorted a logarithmic number of times.
+        if self._pending_size >= max(_CONSOLIDATE_AT, self._table_size):
             self._consolidate()
 
     def _word_id(self, word: str) -> int:
@@ -150,41 +149,37 @@ class TermCounts:
         return i
 
     def _append(
-        self, n: int, g: int, keys: NDArray[np.int64], counts: NDArray[np.int64], article: int
+        self, n: int, group: str, keys: NDArray[np.int64], counts: NDArray[np.int64], article: int
     ) -> None:
-        size = len(keys)
-        # int32 for group, count and article (20 bytes an entry with the 64-bit key)
-        self._pending[n].append(
-            (
-                np.full(size, g, dtype=np.int32),
-                keys,
-                counts.astype(np.int32),
-                np.full(size, article, dtype=np.int32),
-            )
-        )
-        self._pending_size += size
+        part = (keys, counts.astype(np.int32), np.full(len(keys), article, dtype=np.int32))
+        self._pending.setdefault((n, group), []).append(part)
+        self._pending_size += len(keys)
         self._keys.pop(n, None)
+        self._totals.pop(n, None)
 
     def _consolidate(self) -> None:
-        for n in (1, 2):
-            parts = self._pending[n] + ([self._table[n]] if n in self._table else [])
-            if not parts:
-                continue
-            g, k, c, f = (np.concatenate([p[i] for p in parts]) for i in range(4))
-            order = np.lexsort((f, k, g))
-            g, k, c, f = g[order], k[order], c[order], f[order]
-            starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (k[1:] != k[:-1])])
-            # Sorted by article within each (group, term): the first row holds the first use.
-            self._table[n] = (g[starts], k[starts], np.add.reduceat(c, starts), f[starts])
-            self._pending[n] = []
+        for where, parts in self._pending.items():
+            if where in self._table:
+                parts = [self._table[where], *parts]
+            k = np.concatenate([p[0] for p in parts])
+            c = np.concatenate([p[1] for p in parts])
+            f = np.concatenate([p[2] for p in parts])
+            order = np.lexsort((f, k))
+            k, c, f = k[order], c[order], f[order]
+            starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+            # Sorted by article within each term: the first row holds the first use.
+            old = len(self._table[where][0]) if where in self._table else 0
+            self._table[where] = (k[starts], np.add.reduceat(c, starts).astype(np.int32), f[starts])
+            self._table_size += len(starts) - old
+        self._pending = {}
         self._pending_size = 0
 
     def keys(self, n: int) -> NDArray[np.int64]:
         """Every term of the vocabulary (n = 1 words, n = 2 phrases), sorted."""
         if n not in self._keys:
             self._consolidate()
-            table = self._table.get(n)
-            self._keys[n] = np.unique(table[1]) if table else np.zeros(0, dtype=np.int64)
+            parts = [t[0] for (m, _), t in self._table.items() if m == n]
+            self._keys[n] = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
         return self._keys[n]
 
     def term(self, n: int, key: int) -> str:
@@ -208,41 +203,34 @@ class TermCounts:
         """The group's counts over keys(n) (0 for terms it never used)."""
         keys = self.keys(n)
         out = np.zeros(len(keys), dtype=np.float64)
-        g = self.group_ids.get(group)
-        table = self._table.get(n)
-        if g is not None and table is not None:
-            rows = table[0] == g
-            out[np.searchsorted(keys, table[1][rows])] = table[2][rows]
+        table = self._table.get((n, group))
+        if table is not None:
+            out[np.searchsorted(keys, table[0])] = table[1]
         return out
 
     def total(self, n: int) -> Vector:
-        if n in self._totals and n in self._keys:
-            return self._totals[n]
-        self._totals[n] = self._total(n)
+        if n not in self._totals:
+            out = np.zeros(len(self.keys(n)), dtype=np.float64)
+            for g in self.group_names:
+                out += self.vector(n, g)
+            self._totals[n] = out
         return self._totals[n]
-
-    def _total(self, n: int) -> Vector:
-        keys = self.keys(n)
-        table = self._table.get(n)
-        if table is None:
-            return np.zeros(len(keys), dtype=np.float64)
-        where = np.searchsorted(keys, table[1])
-        return np.bincount(where, weights=table[2], minlength=len(keys)).astype(np.float64)
 
     def first(self, term: str, group: str, other: bool = False) -> int | None:
         """The first article of `group` (of any other group, if `other`) that uses `term`."""
         found = self.key(term)
-        g = self.group_ids.get(group)
         if found is None:
             return None
         n, key = found
-        self.keys(n)
-        table = self._table.get(n)
-        if table is None:
-            return None
-        rows = table[1] == key
-        rows &= (table[0] != g) if other else (table[0] == g)
-        return int(table[3][rows].min()) if rows.any() else None
+        self._consolidate()
+        best: int | None = None
+        for (m, g), (keys, _counts, first) in self._table.items():
+            if m != n or (g == group) == other:
+                continue
+            k = int(np.searchsorted(keys, key))
+            if k < len(keys) and keys[k] == key:
+                best = int(first[k]) if best is None else min(best, int(first[k]))
+        return best
 
 
 # ---- comparisons ---------------------------------------------------------------------------

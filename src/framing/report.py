@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from framing import __version__
 from framing.clean import CleanText
 from framing.compare import By, Group, HitKey, group_key
-from framing.distinctive import Distinctive, Example
+from framing.distinctive import MAX_GROUPS, Distinctive, Example
 from framing.lexicon.load import Lexicon
 from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result, hit_key
 from framing.score.lexicon import VOICES, Hit
@@ -448,7 +448,14 @@ def distinctive_vocabulary(result: Result) -> list[str]:
         "",
     ]
     if not d.comparisons:
-        return [*lines, "One group only: nothing to compare.", ""]
+        if len(result.groups) > MAX_GROUPS:
+            why = (
+                f"{len(result.groups)} groups: each is compared against the rest only when there are at "
+                f"most {MAX_GROUPS}. Group by outlet type or outlet, or name pairs with --pair."
+            )
+        else:
+            why = "One group only: nothing to compare."
+        return [*lines, why, ""]
     for c in d.comparisons:
         other = "the rest" if c.group_j == "rest" else md(c.group_j)
         kind = "words" if c.n == 1 else "two-word phrases"
