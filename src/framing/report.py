@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from framing import __version__
 from framing.clean import CleanText
 from framing.compare import By, Group, HitKey, group_key
 from framing.distinctive import MAX_GROUPS, Distinctive, Example
+from framing.keyness import Comparison
 from framing.lexicon.load import Lexicon
 from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result, hit_key
 from framing.score.lexicon import VOICES, Hit
@@ -619,30 +620,39 @@ def _group_json(g: Group) -> dict[str, object]:
 KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2", "lexicon"]
 
 
-def _keyness_json(d: Distinctive) -> dict[str, object]:
-    k = d.config
+def _comparison_json(d: Distinctive, c: Comparison) -> dict[str, object]:
     return {
+        "group": c.group_i,
+        "against": c.group_j,
+        "n": c.n,
+        "columns": KEYNESS_COLUMNS,
+        "rows": [
+            [t, ci, cj, _r(de), _r(z), _r(g), _r(x), d.marks.get(t, [])]
+            for t, ci, cj, de, z, g, x in zip(
+                c.terms, c.count_i, c.count_j, c.delta, c.z, c.g2, c.chi2, strict=True
+            )
+        ],
+    }
+
+
+def _keyness_json(d: Distinctive) -> Iterator[str]:
+    """The "keyness" value, a comparison at a time: the tables of a large corpus hold
+    millions of rows, too many to build as one document in memory."""
+    k = d.config
+    yield '{\n"comparisons": ' + ("[\n" if d.comparisons else "[]")
+    for i, c in enumerate(d.comparisons):
+        yield ("" if i == 0 else ",\n") + _compact(_comparison_json(d, c))
+    rest = {
         "method": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
         "variance": k.variance,
         "prior": k.prior.describe(),
         "min_count": k.min_count,
         "stop_words": sorted(k.stop_words),
-        "comparisons": [
-            {
-                "group": c.group_i,
-                "against": c.group_j,
-                "n": c.n,
-                "columns": KEYNESS_COLUMNS,
-                "rows": [
-                    [t, ci, cj, _r(de), _r(z), _r(g), _r(x), d.marks.get(t, [])]
-                    for t, ci, cj, de, z, g, x in zip(
-                        c.terms, c.count_i, c.count_j, c.delta, c.z, c.g2, c.chi2, strict=True
-                    )
-                ],
-            }
-            for c in d.comparisons
-        ],
     }
+    yield ("\n]" if d.comparisons else "") + "".join(
+        f",\n{_compact(key)}: {_block(value)}" for key, value in sorted(rest.items())
+    )
+    yield "\n}"
 
 
 def json_head() -> str:
@@ -651,7 +661,7 @@ def json_head() -> str:
     return '{\n"articles": [\n'
 
 
-def json_tail(result: Result) -> str:
+def json_tail(result: Result) -> Iterator[str]:
     """Everything after the article list, as json.dumps(..., sort_keys=True) puts it."""
     data: dict[str, object] = {
         "framing_version": __version__,
@@ -665,7 +675,13 @@ def json_tail(result: Result) -> str:
         "warnings": result.warnings,
         "groups": [_group_json(g) for g in result.groups],
     }
-    if result.distinctive:
-        data["keyness"] = _keyness_json(result.distinctive)
-    rest = _block(data)  # "{\n" + one key per line
-    return "\n],\n" + rest[2:] + "\n"
+    keys = sorted([*data, "keyness"] if result.distinctive else data)
+    yield "\n],\n"
+    for i, key in enumerate(keys):
+        yield ("" if i == 0 else ",\n") + f"{_compact(key)}: "
+        if key == "keyness":
+            assert result.distinctive is not None
+            yield from _keyness_json(result.distinctive)
+        else:
+            yield _block(data[key])
+    yield "\n}\n"

@@ -108,7 +108,8 @@ class ReportStream:
         md_tmp: Path | None = None
         rows, tagging, json_file, json_tmp = self._open()
         try:
-            json_file.write(json_tail(result))
+            for part in json_tail(result):
+                json_file.write(part)
             json_file.flush()
             os.fsync(json_file.fileno())
             json_file.close()
