@@ -90,6 +90,10 @@ def test_editing_one_lexicon_line_changes_exactly_the_expected_counts(corpus, tm
     assert _other_counts(after, TERM) == _other_counts(before, TERM)
     # Only the two texts that hold the new term were matched again; the rest kept their hits.
     assert (after.result.cached, after.result.rescored) == (5, 2)
+    # And back: the edit undone, the same two texts are matched again and the bytes are as before.
+    undone = render(_config(corpus, tmp_path, cache=store, jobs=2))
+    assert (undone.result.cached, undone.result.rescored) == (5, 2)
+    assert (undone.md, undone.json) == (before.md, before.json)
 
 
 def test_removing_a_line_and_moving_lines_is_seen_too(corpus, tmp_path):

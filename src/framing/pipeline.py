@@ -95,7 +95,8 @@ class ArticleResult:
         """The cleaned text, rebuilt from the original and the removals when asked for."""
         return restore(self.article.text, list(self.base.removed))
 
-    def scores(self) -> ArticleScores:
+    @cached_property
+    def _scores(self) -> ArticleScores:
         b = self.base
         return ArticleScores(
             id=self.article.id,
@@ -107,6 +108,10 @@ class ArticleResult:
             sentence_compounds=b.sentiment.sentence_compounds,
             readability=vars(b.readability),
         )
+
+    def scores(self) -> ArticleScores:
+        """What compare needs of the article (made once: the groups and the evidence both ask)."""
+        return self._scores
 
 
 @dataclass(frozen=True)
@@ -220,11 +225,12 @@ def score_article(article: Article, scorer: Scorer) -> ArticleResult:
 _worker: Scorer | None = None
 
 
-def _init_worker(scorer: Scorer) -> None:
+def _init_worker(scorer: Scorer, in_process: bool = False) -> None:
     global _worker
     _worker = scorer
-    # The parent handles Ctrl-C and stops the pool; workers must not print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not in_process:
+        # The parent handles Ctrl-C and stops the pool; workers must not print tracebacks.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(task: Task) -> Outcome:
@@ -317,20 +323,11 @@ def run(
     outlets: set[str] = set()
     vocabulary = TermCounts() if config.keyness else None
     ids: list[str] = []  # articles in the order counted, for fetching keyness examples
-    # Dictionaries load once here and are inherited by forked workers.
-    readability_module.warm_up()
-    sentiment_module.warm_up()
-    pool = None
-    # Workers are forked so that they inherit the loaded dictionaries and lexicons; where
-    # fork is not offered (Windows), scoring stays in this process.
-    if config.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        pool = multiprocessing.get_context("fork").Pool(config.jobs, _init_worker, (scorer,))
-    else:
-        _init_worker_in_process(scorer)
+    workers = Workers(scorer, config.jobs)
     try:
         articles = read_inputs(list(config.inputs), note)
         while batch := list(islice(articles, BATCH * max(1, config.jobs))):
-            for result in _score_batch(batch, scorer, store, pool, note, counts, vocabulary is not None):
+            for result in _score_batch(batch, scorer, store, workers, note, counts, vocabulary is not None):
                 counts["articles"] += 1
                 counts["unknown"] += result.tag.type == "unknown"
                 outlets.add(result.tag.outlet)
@@ -343,12 +340,9 @@ def run(
                     sink.article(result)
             if progress:
                 progress(len(batch))
-        if pool:
-            pool.close()
-            pool.join()
+        workers.close()
     finally:
-        if pool:
-            pool.terminate()
+        workers.terminate()
         if store:
             store.close()
     if not counts["articles"]:
@@ -372,16 +366,48 @@ def run(
     )
 
 
-def _init_worker_in_process(scorer: Scorer) -> None:
-    global _worker
-    _worker = scorer
+class Workers:
+    """The scoring processes, started at the first article that needs scoring: a re-run
+    that finds everything in the store loads no dictionary and forks nothing."""
+
+    def __init__(self, scorer: Scorer, jobs: int) -> None:
+        self.scorer = scorer
+        # Forked, to inherit the loaded dictionaries and lexicons; where fork is not
+        # offered (Windows), scoring stays in this process.
+        self.jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
+        self.pool: Any = None
+        self.started = False
+
+    def map(self, tasks: list[Task]) -> Iterator[Outcome]:
+        if not tasks:
+            return iter(())
+        if not self.started:
+            self.started = True
+            # Loaded once here, before the fork, and shared by every worker.
+            readability_module.warm_up()
+            sentiment_module.warm_up()
+            _init_worker(self.scorer, in_process=True)
+            if self.jobs > 1:
+                self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _init_worker, (self.scorer,))
+        if self.pool is None:
+            return map(_work, tasks)
+        return iter(self.pool.imap(_work, tasks, chunksize=4))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
 
 
 def _score_batch(
     batch: list[Article],
     scorer: Scorer,
     store: cache.Store | None,
-    pool: Any,
+    workers: Workers,
     note: Callable[[str], None],
     counts: dict[str, int],
     want_terms: bool = False,
@@ -410,7 +436,7 @@ def _score_batch(
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms)
     tasks = [s.task for s in slots if s.task]
-    outcomes = iter(pool.imap(_work, tasks, chunksize=4) if pool else map(_work, tasks))
+    outcomes = workers.map(tasks)
     new_bases, new_hits, new_vocab, new_terms = [], [], [], []
     for s in slots:
         for file in s.carried or []:
