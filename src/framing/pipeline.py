@@ -381,6 +381,11 @@ class Workers:
     def map(self, tasks: list[Task]) -> Iterator[Outcome]:
         if not tasks:
             return iter(())
+        if not self.started and not any(base for _, base, _, _ in tasks):
+            # Only lexicon matching or term counting (after a lexicon edit): cheap, and it
+            # needs neither the dictionaries nor other processes.
+            _init_worker(self.scorer, in_process=True)
+            return map(_work, tasks)
         if not self.started:
             self.started = True
             # Loaded once here, before the fork, and shared by every worker.
