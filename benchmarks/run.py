@@ -33,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 CORPUS = PROJECT.parent / "shared" / "corpora" / "allsides-10k.jsonl.gz"
+EXTRA: list[str] = []  # options added to every framing compare (--no-keyness)
 
 
 def make_corpus(path: Path, n: int) -> int:
@@ -106,6 +107,34 @@ def same(a: Path, b: Path) -> bool:
     return all((a / f).read_bytes() == (b / f).read_bytes() for f in ("bench.md", "bench.json"))
 
 
+def small_runs(work: Path, articles: int, keyness_overhead: bool) -> None:
+    """Floor, --jobs 1 and --jobs 2 on the small corpus."""
+    small = work / "small.jsonl.gz"
+    make_corpus(small, articles)
+    vader, n, words = floor(small)
+    print(f"corpus: {n:,} articles, {words:,} words ({small.stat().st_size / 1e6:.0f} MB gz)")
+    print(
+        f"floor (bare VADER per sentence): {vader:.1f} s, {n / vader:.1f} articles/s, {1e6 * vader / words:.2f} µs/word"
+    )
+    runs = {}
+    for jobs in (1, 2):
+        seconds, rss = compare(small, work / f"j{jobs}", "--jobs", str(jobs), "--no-cache")
+        runs[jobs] = seconds
+        print(
+            f"framing compare --jobs {jobs} --no-cache: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
+            f"{1e6 * seconds / words:.2f} µs/word, {vader / seconds:.2f} × the floor, peak RSS {rss:.0f} MB"
+        )
+    print(
+        f"speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; reports identical: {same(work / 'j1', work / 'j2')}"
+    )
+    if keyness_overhead:
+        bare, rss_bare = compare(small, work / "nok", "--jobs", "2", "--no-cache", "--no-keyness")
+        print(
+            f"framing compare --jobs 2 --no-cache --no-keyness: {bare:.1f} s, peak RSS {rss_bare:.0f} MB; "
+            f"keyness costs {runs[2] / bare:.2f}× the run without it"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -114,40 +143,23 @@ def main() -> None:
     parser.add_argument(
         "--verify", action="store_true", help="also run --no-cache at scale and compare its report"
     )
+    parser.add_argument("--skip-small", action="store_true", help="only the scale runs")
+    parser.add_argument(
+        "--no-keyness", action="store_true", help="pass --no-keyness to every framing compare"
+    )
     parser.add_argument(
         "--keyness-overhead",
         action="store_true",
         help="also run --jobs 2 --no-keyness: the cost of the distinctive-vocabulary section",
     )
     args = parser.parse_args()
+    EXTRA[:] = ["--no-keyness"] if args.no_keyness else []
     if not CORPUS.exists():
         raise SystemExit(f"{CORPUS} not found: the benchmarks read shared/ beside the project")
     work = Path(tempfile.mkdtemp(prefix="framing-bench-"))
     try:
-        small = work / "small.jsonl.gz"
-        make_corpus(small, args.articles)
-        vader, n, words = floor(small)
-        print(f"corpus: {n:,} articles, {words:,} words ({small.stat().st_size / 1e6:.0f} MB gz)")
-        print(
-            f"floor (bare VADER per sentence): {vader:.1f} s, {n / vader:.1f} articles/s, {1e6 * vader / words:.2f} µs/word"
-        )
-        runs = {}
-        for jobs in (1, 2):
-            seconds, rss = compare(small, work / f"j{jobs}", "--jobs", str(jobs), "--no-cache")
-            runs[jobs] = seconds
-            print(
-                f"framing compare --jobs {jobs} --no-cache: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
-                f"{1e6 * seconds / words:.2f} µs/word, {vader / seconds:.2f} × the floor, peak RSS {rss:.0f} MB"
-            )
-        print(
-            f"speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; reports identical: {same(work / 'j1', work / 'j2')}"
-        )
-        if args.keyness_overhead:
-            bare, rss_bare = compare(small, work / "nok", "--jobs", "2", "--no-cache", "--no-keyness")
-            print(
-                f"framing compare --jobs 2 --no-cache --no-keyness: {bare:.1f} s, peak RSS {rss_bare:.0f} MB; "
-                f"keyness costs {runs[2] / bare:.2f}× the run without it"
-            )
+        if not args.skip_small:
+            small_runs(work, args.articles, args.keyness_overhead)
         if args.skip_scale:
             return
         big = work / "big.jsonl.gz"
