@@ -53,14 +53,20 @@ class Matcher:
         found: list[Match] = []
         norms, starts, ends = toks.norms, toks.starts, toks.ends
         n = len(norms) if hi is None else hi
-        first, prefixes = self._first, self._first_prefixes
+        # Most tokens start no term. The words that can start one are found with set
+        # operations (in C), and only their positions are walked through the trie.
+        window = norms[lo:n]
+        present = set(window)
+        can_start = present & self._first
+        if self._first_prefixes:
+            can_start.update(w for w in present if w[:MIN_GLOB_PREFIX] in self._first_prefixes)
+        if not can_start:
+            return found
         i = lo
-        while i < n:
-            # Most tokens start no term: skip them without walking the trie.
-            word = norms[i]
-            if word not in first and word[:MIN_GLOB_PREFIX] not in prefixes:
-                i += 1
-                continue
+        for k in [k for k, w in enumerate(window, lo) if w in can_start]:
+            if k < i:
+                continue  # inside the previous match
+            i = k
             best: tuple[int, int, Entry] | None = None  # (end, literal length, entry)
             stack = [(self._root, i)]
             while stack:
@@ -78,9 +84,7 @@ class Matcher:
                 for prefix, nxt in node.globs.get(word[:MIN_GLOB_PREFIX], ()):
                     if word.startswith(prefix):
                         stack.append((nxt, j + 1))
-            if best is None:
-                i += 1
-            else:
+            if best is not None:
                 found.append(Match(best[2], i, best[0]))
                 i = best[0]
         return found
