@@ -251,3 +251,27 @@ def test_compact_counts_are_the_counts(seed):
     assert {f"{stopped.words[a]} {stopped.words[b]}": n for a, b, n in stopped.pairs} == {
         p: n for p, n in pairs.items() if not {"the", "of"} & set(p.split())
     }
+
+
+def test_report_keeps_an_excerpt_and_the_json_the_full_tables(tmp_path):
+    # Memory: only the top rows each way and the lexicon terms' rows are kept per
+    # comparison; the JSON's full tables are made again one at a time.
+    config = CompareConfig(
+        (SEEDS,), LEXICONS, tmp_path, "seeds", "outlet_type", keyness=KeynessConfig(top=3, min_count=2)
+    )
+    rendered = render(config)
+    d = rendered.result.distinctive
+    tables = list(d.tables())
+    assert len(tables) == len(d.comparisons) > 2
+    head = 3 * (len(d.comparisons) // 2 + 1) + len(d.marks)
+    json_tables = json.loads(rendered.json)["keyness"]["comparisons"]
+    for excerpt, full, written in zip(d.comparisons, tables, json_tables, strict=True):
+        assert excerpt.full_size == len(full) == len(written["rows"])
+        wanted = [
+            full.row(k)
+            for k in range(len(full))
+            if k < head or k >= len(full) - 3 or full.terms[k] in d.marks
+        ]
+        assert excerpt.rows == wanted
+        assert [r[0] for r in written["rows"]] == full.terms
+    assert any(len(c) < c.full_size for c in d.comparisons)  # an excerpt, not the whole table

@@ -8,6 +8,7 @@ been seen once (top terms are common, so this usually stops early).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,11 +43,23 @@ class Example:
 @dataclass(frozen=True)
 class Distinctive:
     config: KeynessConfig
+    # Excerpts: the top rows each way and the lexicon terms' rows (see keyness.compare);
+    # `tables()` gives the full tables.
     comparisons: list[Comparison]
     marks: dict[str, list[str]]  # term -> the lexicon entries it is ("contrasts.csv: crimea_2014/annexation")
     examples: dict[tuple[str, str], Example]  # (group the example is from, term) -> example
     counts: TermCounts = field(repr=False, compare=False, default_factory=TermCounts)
     ids: list[str] = field(repr=False, compare=False, default_factory=list)  # articles in counting order
+
+    def tables(self) -> Iterator[Comparison]:
+        """The full table of each comparison, made again one at a time (for the JSON): all
+        of them at once would hold millions of rows in memory."""
+        k = self.config
+        for c in self.comparisons:
+            other = None if c.group_j == "rest" else c.group_j
+            yield compare(
+                self.counts, c.n, c.group_i, other, k.prior, k.variance, k.min_count, frozenset(self.marks)
+            )
 
     def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
         """The terms group i uses most against group j, and those it uses least."""
@@ -114,10 +127,23 @@ def distinctive(
     against_rest = 1 < len(groups) <= MAX_GROUPS
     pairs: list[tuple[str, str | None]] = [(g, None) for g in groups] if against_rest else []
     pairs += list(keyness.pairs)
+    # Kept: the report's top rows each way, and enough further rows for `lexicon suggest`
+    # to find `top` fresh terms per group after skipping lexicon terms and earlier picks.
+    head = keyness.top * (len(pairs) + 1) + len(always)
     for gi, gj in pairs:
         for n in (1, 2):
             comparisons.append(
-                compare(counts, n, gi, gj, keyness.prior, keyness.variance, keyness.min_count, always)
+                compare(
+                    counts,
+                    n,
+                    gi,
+                    gj,
+                    keyness.prior,
+                    keyness.variance,
+                    keyness.min_count,
+                    always,
+                    (head, keyness.top),
+                )
             )
     result = Distinctive(keyness, comparisons, marks, {}, counts, ids)
     wanted: dict[str, set[tuple[str, str | None]]] = {}

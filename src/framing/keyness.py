@@ -285,7 +285,10 @@ class Row:
 @dataclass(frozen=True)
 class Comparison:
     """Group i against group j (or against all the other groups, j = "rest"): one column per
-    measure, the terms ordered by z, highest first (plain lists: the tables can be long)."""
+    measure, the terms ordered by z, highest first (plain lists: the tables can be long).
+
+    It may be an excerpt of the full table (see `compare`): then `size` is the full table's
+    number of rows, and `terms` etc. hold only the excerpt's rows, in the full table's order."""
 
     group_i: str
     group_j: str
@@ -297,9 +300,14 @@ class Comparison:
     z: list[float]
     g2: list[float]
     chi2: list[float]
+    size: int = -1  # rows in the full table (-1: this is the full table)
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    @property
+    def full_size(self) -> int:
+        return len(self.terms) if self.size < 0 else self.size
 
     def row(self, k: int) -> Row:
         return Row(
@@ -326,9 +334,15 @@ def compare(
     variance: Variance,
     min_count: int = 1,
     always: frozenset[str] = frozenset(),
+    excerpt: tuple[int, int] | None = None,
 ) -> Comparison:
     """group_j None: group i against the rest of the corpus. Rows for the terms the two
-    groups use at least `min_count` times together, and for every term in `always`."""
+    groups use at least `min_count` times together, and for every term in `always`.
+
+    excerpt (head, tail): keep only the first `head` rows, the last `tail` and the rows of
+    the `always` terms. The full tables of a large corpus hold millions of rows; the report
+    shows a few of each, so only those are kept while the JSON writer makes the full
+    tables again one at a time."""
     keys = counts.keys(n)
     yi = counts.vector(n, group_i)
     total = counts.total(n)
@@ -357,6 +371,15 @@ def compare(
     # By z, then by term: a fixed order whatever the order terms were first seen in.
     by_z = np.lexsort((names, -scores.z)) if len(used) else np.zeros(0, dtype=np.int64)
     order, names = keep_all[by_z], names[by_z]
+    size = -1
+    if excerpt is not None:
+        head, tail = excerpt
+        size = len(order)
+        rows = np.arange(size)
+        picked = (rows < head) | (rows >= size - tail)
+        if always:
+            picked |= np.isin(names, np.array(sorted(always), dtype=str))
+        order, names = order[picked], names[picked]
     columns = (
         yi[order].astype(np.int64).tolist(),
         yj[order].astype(np.int64).tolist(),
@@ -365,4 +388,4 @@ def compare(
         likelihood[order].tolist(),
         pearson[order].tolist(),
     )
-    return Comparison(group_i, "rest" if group_j is None else group_j, n, names.tolist(), *columns)
+    return Comparison(group_i, "rest" if group_j is None else group_j, n, names.tolist(), *columns, size)

@@ -640,7 +640,7 @@ def _keyness_json(d: Distinctive) -> Iterator[str]:
     millions of rows, too many to build as one document in memory."""
     k = d.config
     yield '{\n"comparisons": ' + ("[\n" if d.comparisons else "[]")
-    for i, c in enumerate(d.comparisons):
+    for i, c in enumerate(d.tables()):
         yield ("" if i == 0 else ",\n") + _compact(_comparison_json(d, c))
     rest = {
         "method": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
