@@ -3,6 +3,7 @@
 import os
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
@@ -28,6 +29,18 @@ def test_compare_with_no_input_runs_on_the_seeds(tmp_path):
     again = invoke("compare", "--out", str(tmp_path))
     assert again.stdout.splitlines()[-1] == f"result store {store}: 5 articles read, 0 scored"
     assert (tmp_path / "seeds.md").read_text(encoding="utf-8").startswith("# Framing comparison: seeds")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_reports_get_the_permissions_of_any_new_file(tmp_path):
+    # Written beside and renamed: the temporary file's owner-only mode must not stay.
+    old = os.umask(0o022)
+    try:
+        assert invoke("compare", "--out", str(tmp_path)).exit_code == 0
+    finally:
+        os.umask(old)
+    for name in ("seeds.md", "seeds.json"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644, name
 
 
 def test_compare_a_jsonl_names_the_report_after_it(tmp_path):

@@ -27,9 +27,21 @@ from framing.report import (
 )
 
 
+def _mkstemp(prefix: str, folder: Path) -> tuple[int, str]:
+    """A new temporary file in `folder`, with the permissions a plainly created file would
+    have: mkstemp makes it readable by its owner only, and the rename would keep that, so
+    colleagues sharing the reports folder could not read them."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's mode does not apply
+        os.fchmod(fd, 0o666 & ~umask)
+    return fd, tmp
+
+
 def _write_temp(target: Path, text: str) -> Path:
     """Write `text` to a new file beside `target` and flush it to disk."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _mkstemp(f".{target.name}.", target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -86,7 +98,7 @@ class ReportStream:
                 # Held open across article() calls and closed by discard(): no `with` fits.
                 rows = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.out)  # noqa: SIM115
                 tagging = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.out)  # noqa: SIM115
-                fd, tmp = tempfile.mkstemp(prefix=f".{self.name}.json.", suffix=".tmp", dir=self.out)
+                fd, tmp = _mkstemp(f".{self.name}.json.", self.out)
                 self._files = (rows, tagging, os.fdopen(fd, "w", encoding="utf-8", newline="\n"), Path(tmp))
             except OSError as e:
                 raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
@@ -113,7 +125,7 @@ class ReportStream:
             json_file.flush()
             os.fsync(json_file.fileno())
             json_file.close()
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.name}.md.", suffix=".tmp", dir=self.out)
+            fd, tmp = _mkstemp(f".{self.name}.md.", self.out)
             md_tmp = Path(tmp)
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write("\n".join(markdown_head(result)) + "\n")
