@@ -86,6 +86,8 @@ def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list
         return np.array(ids, dtype=np.int64)
 
     phrases = counts.keys(2)
+    left: NDArray[np.int64] | None = None  # each phrase's word ids, made when a glob needs them
+    right: NDArray[np.int64] | None = None
     marks: dict[str, set[str]] = {}
     for lex in lexicons:
         for e in lex.entries:
@@ -104,7 +106,9 @@ def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list
                     k = int(np.searchsorted(phrases, key))
                     hit_keys = phrases[k : k + 1] if k < len(phrases) and phrases[k] == key else phrases[:0]
                 else:
-                    hit_keys = phrases[np.isin(phrases >> 32, first) & np.isin(phrases & 0xFFFFFFFF, second)]
+                    if left is None or right is None:
+                        left, right = phrases >> 32, phrases & 0xFFFFFFFF
+                    hit_keys = phrases[np.isin(left, first) & np.isin(right, second)]
                 terms = [counts.term(2, int(k)) for k in hit_keys]
             for term in terms:
                 marks.setdefault(term, set()).add(label)

@@ -132,7 +132,11 @@ class TermCounts:
         if group not in self._seen:
             self._seen.add(group)
             self.group_names.append(group)
-        ids = np.fromiter(map(self._word_id, terms.words), dtype=np.int64, count=len(terms.words))
+        # Known words are looked up in C; only new ones take the Python path.
+        found = list(map(self.word_ids.get, terms.words))
+        if None in found:
+            found = [self._word_id(w) if i is None else i for w, i in zip(terms.words, found, strict=True)]
+        ids = np.array(found, dtype=np.int64)
         self._append(1, group, ids, terms.counts, article)
         if len(terms.first):
             self._append(2, group, (ids[terms.first] << 32) | ids[terms.second], terms.pair_counts, article)
@@ -164,10 +168,11 @@ class TermCounts:
             k = np.concatenate([p[0] for p in parts])
             c = np.concatenate([p[1] for p in parts])
             f = np.concatenate([p[2] for p in parts])
-            order = np.lexsort((f, k))
+            # The table, then the pending parts in article order: within each term the
+            # articles already rise, so a stable sort by term puts its first use first.
+            order = np.argsort(k, kind="stable")
             k, c, f = k[order], c[order], f[order]
             starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-            # Sorted by article within each term: the first row holds the first use.
             old = len(self._table[where][0]) if where in self._table else 0
             self._table[where] = (k[starts], np.add.reduceat(c, starts).astype(np.int32), f[starts])
             self._table_size += len(starts) - old
