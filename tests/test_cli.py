@@ -185,3 +185,16 @@ def test_a_users_new_lexicon_file_gets_its_own_section(tmp_path):
     # = 14 words; 3 hits in the outlet's voice -> 3 / 14 * 1000 = 214.3 per 1,000 words
     row = next(line for line in report.splitlines() if line.startswith("| **evasive**"))
     assert row == "| **evasive** | **3** (214.3/1k): declined to comment ×2, sidestepped ×1 |"
+
+
+def test_cache_info_says_what_the_store_holds(tmp_path):
+    store = tmp_path / "store.sqlite"
+    assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+    r = invoke("cache", "info", "--cache", str(store))
+    assert r.exit_code == 0, r.output
+    # 5 seeds: one result each, one per (seed, lexicon file) for the 3 lexicon files, their
+    # term counts, and the sums of this one corpus
+    assert (
+        "5 article results, 15 lexicon results, 3 lexicon versions, 5 term counts, "
+        "1 summed corpus term counts" in r.stdout
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from framing import pipeline
+from framing import cache, keyness, pipeline
 from framing.config import CompareConfig
 from framing.writers import compare
 
@@ -63,6 +63,63 @@ def test_a_cached_rerun_gives_the_bytes_of_no_cache(corpus, tmp_path, small_batc
     assert (warm.result.cached, warm.result.rescored) == (7, 0)
     assert (cold.md, cold.json) == (fresh.md, fresh.json)
     assert (warm.md, warm.json) == (fresh.md, fresh.json)
+
+
+def _summed_corpora(store: Path) -> int:
+    db = cache.Store(store)
+    try:
+        return db.counts()["corpus_terms"]
+    finally:
+        db.close()
+
+
+def _count_adds(monkeypatch) -> list[str]:
+    """The groups of every text's counts summed from now on."""
+    added: list[str] = []
+    original_add = keyness.TermCounts.add
+
+    def counting_add(self, group, terms, article):
+        added.append(group)
+        return original_add(self, group, terms, article)
+
+    monkeypatch.setattr(keyness.TermCounts, "add", counting_add)
+    return added
+
+
+def test_a_rerun_reads_the_corpus_term_sums_and_a_changed_corpus_gets_its_own(
+    corpus, tmp_path, small_batches, monkeypatch
+):
+    store = tmp_path / "store.sqlite"
+    fresh = render(_config(corpus, tmp_path))
+    render(_config(corpus, tmp_path, cache=store))
+    assert _summed_corpora(store) == 1
+    added = _count_adds(monkeypatch)
+    warm = render(_config(corpus, tmp_path, cache=store))
+    assert added == []  # no text's counts read or summed again
+    assert (warm.md, warm.json) == (fresh.md, fresh.json)
+
+    # One text changed: it is counted at once, the other six are read from the store at the
+    # end (out of article order), and the sums are those of a run without the store.
+    (corpus / "x1.txt").write_text(
+        "The alliance ostensibly met. The bloc ostensibly agreed.\n", encoding="utf-8"
+    )
+    changed = render(_config(corpus, tmp_path, cache=store))
+    assert len(added) == 7
+    assert _summed_corpora(store) == 2
+    added.clear()
+    fresh = render(_config(corpus, tmp_path))
+    assert (changed.md, changed.json) == (fresh.md, fresh.json)
+
+
+def test_sums_stored_by_another_version_are_summed_again(corpus, tmp_path, monkeypatch):
+    store = tmp_path / "store.sqlite"
+    fresh = render(_config(corpus, tmp_path))
+    render(_config(corpus, tmp_path, cache=store))
+    monkeypatch.setattr(keyness, "_STATE_VERSION", keyness._STATE_VERSION + 1)
+    added = _count_adds(monkeypatch)
+    again = render(_config(corpus, tmp_path, cache=store))
+    assert len(added) == 7
+    assert (again.md, again.json) == (fresh.md, fresh.json)
 
 
 def _counts(rendered, term: str) -> dict[str, int]:

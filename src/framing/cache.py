@@ -12,6 +12,8 @@ What is kept, and what invalidates it:
   only in a text that has all of its tokens; the other texts keep their hits.
 - `lexicons`: each lexicon version's entries, by file hash, to tell what an edit changed.
 - `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
+- `corpus_terms`: those counts summed per group for a whole run, keyed by every article's
+  text and group in order, so a re-run does not read and sum each text's counts again.
 
 Rows are written in transactions, so a killed run leaves the store as of its last commit.
 A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
@@ -24,6 +26,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -46,7 +49,9 @@ CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) W
 CREATE TABLE IF NOT EXISTS terms (
     text_key BLOB NOT NULL, stop TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (text_key, stop)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS corpus_terms (key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
 """
+CORPUS_TERMS_KEPT = 3  # summed term counts of the last corpora compared (tens of MB each)
 
 
 def default_path() -> Path:
@@ -142,6 +147,32 @@ class Store:
         sql = "SELECT text_key, data FROM terms WHERE stop = ? AND text_key IN ({})"
         return {k: unpack(d) for k, d in self._select(sql, text_keys, stop)}
 
+    def has_terms(self, text_keys: Sequence[bytes], stop: str) -> set[bytes]:
+        """Which of the texts have their counts stored (without reading them)."""
+        sql = "SELECT text_key FROM terms WHERE stop = ? AND text_key IN ({})"
+        return {k for (k,) in self._select(sql, text_keys, stop)}
+
+    def corpus_terms(self, key: bytes) -> Any:
+        row = self.db.execute("SELECT data FROM corpus_terms WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        with self.db:
+            self.db.execute("UPDATE corpus_terms SET used = ? WHERE key = ?", (time.time_ns(), key))
+        return unpack(row[0])
+
+    def write_corpus_terms(self, key: bytes, value: Any) -> None:
+        """Keep `value` under `key`, and only the CORPUS_TERMS_KEPT most recently used."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR REPLACE INTO corpus_terms VALUES (?, ?, ?)", (key, pack(value), time.time_ns())
+            )
+            self.db.execute(
+                "DELETE FROM corpus_terms WHERE key NOT IN "
+                "(SELECT key FROM corpus_terms ORDER BY used DESC LIMIT ?)",
+                (CORPUS_TERMS_KEPT,),
+            )
+
     def lexicon(self, sha: str) -> Any:
         row = self.db.execute("SELECT data FROM lexicons WHERE sha = ?", (sha,)).fetchone()
         return unpack(row[0]) if row else None
@@ -174,7 +205,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {
             t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("base", "hits", "lexicons")
+            for t in ("base", "hits", "lexicons", "terms", "corpus_terms")
         }
 
 

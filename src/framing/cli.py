@@ -366,7 +366,8 @@ def cache_info(cache_path: CacheOption = None) -> None:
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
     typer.echo(
         f"{path}: {size / 1e6:,.1f} MB; {counts['base']:,} article results, {counts['hits']:,} "
-        f"lexicon results, {counts['lexicons']:,} lexicon versions"
+        f"lexicon results, {counts['lexicons']:,} lexicon versions, {counts['terms']:,} term counts, "
+        f"{counts['corpus_terms']:,} summed corpus term counts"
     )
 
 

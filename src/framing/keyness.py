@@ -101,6 +101,7 @@ def chi2(yi: Vector, yj: Vector, totals: tuple[float, float] | None = None) -> V
 
 _LOW = (1 << 32) - 1
 _CONSOLIDATE_AT = 2_000_000  # pending (group, term) entries before they are summed
+_STATE_VERSION = 1  # of TermCounts.state()
 
 
 class TermCounts:
@@ -178,6 +179,30 @@ class TermCounts:
             self._table_size += len(starts) - old
         self._pending = {}
         self._pending_size = 0
+
+    def state(self) -> dict[str, object]:
+        """Everything counted, as plain values (for the result store)."""
+        self._consolidate()
+        return {
+            "version": _STATE_VERSION,
+            "words": self.words,
+            "groups": self.group_names,
+            "table": self._table,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, object]) -> TermCounts | None:
+        """The counts `state()` gave, or None if they were stored by another version."""
+        if state.get("version") != _STATE_VERSION:
+            return None
+        counts = cls()
+        counts.words = list(state["words"])  # type: ignore[call-overload]
+        counts.word_ids = {w: i for i, w in enumerate(counts.words)}
+        counts.group_names = list(state["groups"])  # type: ignore[call-overload]
+        counts._seen = set(counts.group_names)
+        counts._table = dict(state["table"])  # type: ignore[call-overload]
+        counts._table_size = sum(len(t[0]) for t in counts._table.values())
+        return counts
 
     def keys(self, n: int) -> NDArray[np.int64]:
         """Every term of the vocabulary (n = 1 words, n = 2 phrases), sorted."""

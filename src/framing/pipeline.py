@@ -11,6 +11,7 @@ does not grow with the corpus.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,7 @@ from framing.config import CompareConfig
 from framing.corpus import Article, read_inputs
 from framing.distinctive import Distinctive, distinctive
 from framing.document import Document, prepare
-from framing.errors import InputError, LexiconError, Problem
+from framing.errors import InputError, LexiconError, OutputError, Problem
 from framing.keyness import TermCounts
 from framing.lexicon.load import Entry, Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
@@ -72,7 +73,8 @@ class ArticleResult:
     article: Article
     base: Base
     hits: tuple[Hit, ...]
-    terms: TermCountsOfText | None = None
+    terms: TermCountsOfText | None = None  # None with keyness off, or while they wait in the store
+    text_key: bytes = b""  # the text's key in the result store
 
     @property
     def tag(self) -> Tag:
@@ -323,6 +325,10 @@ def run(
     outlets: set[str] = set()
     vocabulary = TermCounts() if config.keyness else None
     ids: list[str] = []  # articles in the order counted, for fetching keyness examples
+    # Keyness counts of texts whose counts are in the store: (article index, text, group).
+    waiting: list[tuple[int, bytes, str]] = []
+    # Every counted text and its group, in order: the key of the summed counts in the store.
+    corpus_key = hashlib.blake2b(_terms_key(scorer).encode(), digest_size=16)
     workers = Workers(scorer, config.jobs)
     try:
         articles = read_inputs(list(config.inputs), note)
@@ -333,14 +339,21 @@ def run(
                 outlets.add(result.tag.outlet)
                 scores = result.scores()
                 groups.add(scores)
-                if vocabulary and result.terms:
-                    vocabulary.add(group_key(scores, config.by), result.terms, len(ids))
+                if vocabulary is not None:
+                    group = group_key(scores, config.by)
+                    corpus_key.update(result.text_key + group.encode("utf-8", "surrogatepass") + b"\0")
+                    if result.terms is None:
+                        waiting.append((len(ids), result.text_key, group))
+                    else:
+                        vocabulary.add(group, result.terms, len(ids))
                     ids.append(result.article.id)
                 if sink:
                     sink.article(result)
             if progress:
                 progress(len(batch))
         workers.close()
+        if store and vocabulary is not None and counts["articles"]:
+            vocabulary = _corpus_terms(store, scorer, corpus_key.digest(), vocabulary, waiting)
     finally:
         workers.terminate()
         if store:
@@ -364,6 +377,31 @@ def run(
         counts["rescored"],
         found,
     )
+
+
+def _corpus_terms(
+    store: cache.Store,
+    scorer: Scorer,
+    key: bytes,
+    counted: TermCounts,
+    waiting: list[tuple[int, bytes, str]],
+) -> TermCounts:
+    """The whole corpus's keyness counts: the stored sums for this corpus if there are,
+    else `counted` plus the waiting texts' counts read from the store (then kept as sums)."""
+    found = store.corpus_terms(key)
+    summed = TermCounts.from_state(found) if found is not None else None
+    if summed is not None:
+        return summed
+    stop = _terms_key(scorer)
+    for i in range(0, len(waiting), BATCH):
+        chunk = waiting[i : i + BATCH]
+        stored = store.terms([text for _, text, _ in chunk], stop)
+        for article, text, group in chunk:
+            if text not in stored:
+                raise OutputError(f"{store.path}: the result store changed during the run; run it again")
+            counted.add(group, stored[text], article)
+    store.write_corpus_terms(key, counted.state())
+    return counted
 
 
 class Workers:
@@ -429,15 +467,15 @@ def _score_batch(
         s.text_key = cache.digest(SCORING_VERSION, a.text)
         s.article_key = cache.digest(SCORING_VERSION, registry_key, a.outlet, a.url, a.text)
     all_files = tuple(lex.file for lex in scorer.lexicons)
+    stored_terms: set[bytes] = set()
     if store:
         _from_store(slots, scorer, store)
         if want_terms:
-            stored_terms = store.terms([s.text_key for s in slots], _terms_key(scorer))
-            for s in slots:
-                s.terms = stored_terms.get(s.text_key)
+            # Not read here: the run reads them only if the store lacks the corpus's sums.
+            stored_terms = store.has_terms([s.text_key for s in slots], _terms_key(scorer))
     for s in slots:
         missing = all_files if s.hits is None else tuple(f for f in all_files if f not in s.hits)
-        need_terms = want_terms and s.terms is None
+        need_terms = want_terms and s.text_key not in stored_terms
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms)
     tasks = [s.task for s in slots if s.task]
@@ -485,7 +523,7 @@ def _score_batch(
             note(f"{a.source}: article {a.id!r} has no words left after cleaning ({cut}), skipped")
             continue
         hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
-        yield ArticleResult(s.article, s.base, hits, s.terms)
+        yield ArticleResult(s.article, s.base, hits, s.terms, s.text_key)
 
 
 def _terms_key(scorer: Scorer) -> str:
