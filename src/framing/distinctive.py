@@ -109,7 +109,7 @@ def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list
                     if left is None or right is None:
                         left, right = phrases >> 32, phrases & 0xFFFFFFFF
                     hit_keys = phrases[np.isin(left, first) & np.isin(right, second)]
-                terms = [counts.term(2, int(k)) for k in hit_keys]
+                terms = counts.terms(2, hit_keys)
             for term in terms:
                 marks.setdefault(term, set()).add(label)
     return {t: sorted(labels) for t, labels in marks.items()}

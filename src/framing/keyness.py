@@ -101,7 +101,7 @@ def chi2(yi: Vector, yj: Vector, totals: tuple[float, float] | None = None) -> V
 
 _LOW = (1 << 32) - 1
 _CONSOLIDATE_AT = 2_000_000  # pending (group, term) entries before they are summed
-_STATE_VERSION = 1  # of TermCounts.state()
+_STATE_VERSION = 2  # of TermCounts.state()
 
 
 class TermCounts:
@@ -188,6 +188,7 @@ class TermCounts:
             "words": self.words,
             "groups": self.group_names,
             "table": self._table,
+            "keys": {n: self.keys(n) for n in (1, 2)},  # sorting them again costs seconds
         }
 
     @classmethod
@@ -202,6 +203,7 @@ class TermCounts:
         counts._seen = set(counts.group_names)
         counts._table = dict(state["table"])  # type: ignore[call-overload]
         counts._table_size = sum(len(t[0]) for t in counts._table.values())
+        counts._keys = dict(state["keys"])  # type: ignore[call-overload]
         return counts
 
     def keys(self, n: int) -> NDArray[np.int64]:
@@ -216,6 +218,15 @@ class TermCounts:
         if n == 1:
             return self.words[key]
         return f"{self.words[key >> 32]} {self.words[key & _LOW]}"
+
+    def terms(self, n: int, keys: NDArray[np.int64]) -> list[str]:
+        """term(n, k) for every k, with the per-term work in C (there can be millions)."""
+        word = self.words.__getitem__
+        if n == 1:
+            return list(map(word, keys.tolist()))
+        left = map(word, (keys >> 32).tolist())
+        right = map(word, (keys & _LOW).tolist())
+        return list(map(" ".join, zip(left, right, strict=True)))
 
     def key(self, term: str) -> tuple[int, int] | None:
         """(n, key) of a term, if every word of it has been seen."""
@@ -378,7 +389,7 @@ def compare(
     total = counts.total(n)
     yj = total - yi if group_j is None else counts.vector(n, group_j)
     if prior.kind == "background":
-        alpha = prior.alphas([counts.term(n, int(k)) for k in keys], total)
+        alpha = prior.alphas(counts.terms(n, keys), total)
     else:
         alpha = prior.alphas(len(keys), total)
     keep = (yi + yj) >= max(min_count, 1)
@@ -397,7 +408,7 @@ def compare(
     likelihood = g2(yi, yj, (ni, nj))
     pearson = chi2(yi, yj, (ni, nj))
     keep_all = np.arange(len(used))
-    names = np.array([counts.term(n, int(keys[k])) for k in used.tolist()], dtype=str)
+    names = np.array(counts.terms(n, keys[used]), dtype=str)
     # By z, then by term: a fixed order whatever the order terms were first seen in.
     by_z = np.lexsort((names, -scores.z)) if len(used) else np.zeros(0, dtype=np.int64)
     order, names = keep_all[by_z], names[by_z]
