@@ -1,5 +1,7 @@
 """Cleaning: general steps on made-up text, then what the seeds README says each page left in."""
 
+import pytest
+
 from framing.clean import (
     clean,
     footer,
@@ -80,6 +82,22 @@ def test_near_duplicate_paragraph():
     a = "The council met on Monday in Brussels to discuss the situation in the region at length.\n"
     b = "The council met on Monday in Brussels to discuss the situation in the region at length today.\n"
     assert [c.reason for c in repeated_paragraphs(a + b)] == ["near-duplicate paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "near"),
+    [
+        # word 5-grams: 8 distinct words give 4, 9 give 5, 10 give 6
+        ("a1 b2 c3 d4 e5 f6 g7 h8", "a1 b2 c3 d4 e5 f6 g7 h8 i9", True),  # 4 of 5 shared: J = 0.8
+        ("a1 b2 c3 d4 e5 f6 g7 h8", "a1 b2 c3 d4 e5 f6 g7 h8 i9 j10", False),  # J = 4/6
+        ("a1 b2 c3 d4 e5 f6 g7 h8 i9 j10", "a1 b2 c3 d4 e5 f6 g7 h8 i9", True),  # J = 5/6
+        ("a1 b2 c3 d4 e5 f6 g7 h8 i9 j10", "b2 c3 d4 e5 f6 g7 h8 i9 j10", True),  # only the end shared
+        ("a1 b2 c3 d4 e5 f6 g7 h8 i9 j10", "a1 b2 c3 d4 e5 x0 g7 h8 i9 j10", False),  # J = 1/11
+    ],
+)
+def test_near_duplicate_threshold_worked_by_hand(first, second, near):
+    cuts = repeated_paragraphs(f"{first}\n{second}\n")
+    assert [c.reason for c in cuts] == (["near-duplicate paragraph"] if near else [])
 
 
 # ---- the seeds, against their README ---------------------------------------------------

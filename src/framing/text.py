@@ -48,6 +48,12 @@ def norms(text: str) -> list[str]:
     return "\0".join(found).casefold().split("\0") if found else []
 
 
+def norm_key(text: str) -> str:
+    """The casefolded tokens joined by spaces (" ".join(norms(text)), in fewer steps:
+    casefolding is per character and maps no character to a space)."""
+    return " ".join(_TOKEN.findall(text)).casefold()
+
+
 def term_tokens(term: str) -> list[str]:
     """A lexicon term's tokens, split exactly as text is split (the glob `*` kept on its token)."""
     return [m.group().casefold() for m in re.finditer(r"[^\W_]+\*?", term)]
