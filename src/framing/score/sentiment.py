@@ -64,7 +64,6 @@ class Sentiment:
 class _Tone:
     def __init__(self) -> None:
         self.analyzer = SentimentIntensityAnalyzer()
-        self.lexicon = frozenset(self.analyzer.lexicon)
         self.emoji = frozenset(self.analyzer.emojis)
         self.memo: dict[str, float] = {}
 
