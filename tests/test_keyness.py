@@ -253,6 +253,18 @@ def test_compact_counts_are_the_counts(seed):
     }
 
 
+def _whole(parts):
+    """One comparison from the parts of its table."""
+    parts = list(parts)
+    return replace(
+        parts[0],
+        **{
+            f: [v for p in parts for v in getattr(p, f)]
+            for f in ("terms", "count_i", "count_j", "delta", "z", "g2", "chi2")
+        },
+    )
+
+
 def test_report_keeps_an_excerpt_and_the_json_the_full_tables(tmp_path):
     # Memory: only the top rows each way and the lexicon terms' rows are kept per
     # comparison; the JSON's full tables are made again one at a time.
@@ -261,7 +273,7 @@ def test_report_keeps_an_excerpt_and_the_json_the_full_tables(tmp_path):
     )
     rendered = render(config)
     d = rendered.result.distinctive
-    tables = list(d.tables())
+    tables = [_whole(parts) for _, parts in d.tables()]
     assert len(tables) == len(d.comparisons) > 2
     head = 3 * (len(d.comparisons) // 2 + 1) + len(d.marks)
     json_tables = json.loads(rendered.json)["keyness"]["comparisons"]
@@ -275,3 +287,37 @@ def test_report_keeps_an_excerpt_and_the_json_the_full_tables(tmp_path):
         assert excerpt.rows == wanted
         assert [r[0] for r in written["rows"]] == full.terms
     assert any(len(c) < c.full_size for c in d.comparisons)  # an excerpt, not the whole table
+
+
+def test_json_tables_written_in_parts_are_the_bytes_of_one_dump(tmp_path, monkeypatch):
+    from functools import partial
+
+    from framing import distinctive, keyness
+
+    config = CompareConfig(
+        (SEEDS,), LEXICONS, tmp_path, "seeds", "outlet_type", keyness=KeynessConfig(min_count=1)
+    )
+    whole = render(config)
+    monkeypatch.setattr(distinctive, "table_parts", partial(keyness.table_parts, part=3))
+    in_parts = render(config)
+    assert in_parts.json == whole.json
+    rows = [c["rows"] for c in json.loads(whole.json)["keyness"]["comparisons"]]
+    assert max(len(r) for r in rows) > 3  # more than one part
+
+
+def test_terms_sort_by_their_alphabetical_numbers_as_by_their_strings():
+    from framing.keyness import TermCounts
+    from framing.terms import TextTerms
+
+    counts = TermCounts()
+    words = ("abc", "ab", "b", "é", "z", "a1", "ab2", "Ω")
+    pairs = [(0, 1), (1, 0), (1, 6), (6, 1), (2, 3), (3, 2), (4, 7), (5, 0), (1, 5)]
+    first, second = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True))
+    ones = np.ones(len(words), dtype=np.int64)
+    counts.add("g", TextTerms(words, ones, first, second, np.ones(len(pairs), dtype=np.int64)), 0)
+    for n in (1, 2):
+        keys = counts.keys(n)
+        strings = counts.terms(n, keys)
+        by_number = [strings[k] for k in np.argsort(counts.alphabetical(n, keys), kind="stable")]
+        assert by_number == sorted(strings)
+    assert "ab ab2" in counts.terms(2, counts.keys(2)) and "abc ab" in counts.terms(2, counts.keys(2))

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from framing.clean import clean
 from framing.corpus import read_inputs
 from framing.document import prepare
-from framing.keyness import Comparison, Row, TermCounts, compare
+from framing.keyness import Comparison, Row, TermCounts, compare, table_parts
 from framing.lexicon.load import MIN_GLOB_PREFIX, Lexicon
 from framing.outlets import Registry, tag
 from framing.terms import occurrences
@@ -51,15 +51,13 @@ class Distinctive:
     counts: TermCounts = field(repr=False, compare=False, default_factory=TermCounts)
     ids: list[str] = field(repr=False, compare=False, default_factory=list)  # articles in counting order
 
-    def tables(self) -> Iterator[Comparison]:
-        """The full table of each comparison, made again one at a time (for the JSON): all
-        of them at once would hold millions of rows in memory."""
+    def tables(self) -> Iterator[tuple[Comparison, Iterator[Comparison]]]:
+        """Each comparison with its full table, made again a part at a time (for the JSON):
+        the full tables of a large corpus hold millions of rows."""
         k = self.config
+        marks = frozenset(self.marks)
         for c in self.comparisons:
-            other = None if c.group_j == "rest" else c.group_j
-            yield compare(
-                self.counts, c.n, c.group_i, other, k.prior, k.variance, k.min_count, frozenset(self.marks)
-            )
+            yield c, table_parts(self.counts, c, k.prior, k.variance, k.min_count, marks)
 
     def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
         """The terms group i uses most against group j, and those it uses least."""

@@ -15,6 +15,7 @@ researchers reproduce in their own tools. Pure: count vectors in, scores out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -126,6 +127,7 @@ class TermCounts:
         self._table_size = 0
         self._keys: dict[int, NDArray[np.int64]] = {}
         self._totals: dict[int, Vector] = {}
+        self._rank: NDArray[np.int64] | None = None  # word id -> alphabetical position
 
     def add(self, group: str, terms: TextTerms, article: int) -> None:
         if not terms.words:
@@ -218,6 +220,20 @@ class TermCounts:
         if n == 1:
             return self.words[key]
         return f"{self.words[key >> 32]} {self.words[key & _LOW]}"
+
+    def alphabetical(self, n: int, keys: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Numbers that sort as the terms' strings do. A phrase "w1 w2" sorts as the pair
+        (w1, w2): a space sorts before every character a word can hold."""
+        rank = self._rank
+        if rank is None or len(rank) != len(self.words):
+            order = sorted(range(len(self.words)), key=self.words.__getitem__)
+            rank = self._rank = np.empty(len(order), dtype=np.int64)
+            rank[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        if n == 1:
+            out: NDArray[np.int64] = rank[keys]
+        else:
+            out = (rank[keys >> 32] << 32) | rank[keys & _LOW]
+        return out
 
     def terms(self, n: int, keys: NDArray[np.int64]) -> list[str]:
         """term(n, k) for every k, with the per-term work in C (there can be millions)."""
@@ -366,24 +382,43 @@ class Comparison:
         return [self.row(k) for k in range(len(self.terms))]
 
 
-def compare(
+@dataclass(frozen=True)
+class _Sorted:
+    """A comparison's full table as arrays, in report order (z, then term)."""
+
+    keys: NDArray[np.int64]
+    yi: Vector
+    yj: Vector
+    delta: Vector
+    z: Vector
+    g2: Vector
+    chi2: Vector
+
+    def rows(
+        self, counts: TermCounts, n: int, picked: NDArray[np.int64] | slice
+    ) -> tuple[list[str], list[int], list[int], list[float], list[float], list[float], list[float]]:
+        """The term strings and the columns of the picked rows, as plain lists."""
+        return (
+            counts.terms(n, self.keys[picked]),
+            self.yi[picked].astype(np.int64).tolist(),
+            self.yj[picked].astype(np.int64).tolist(),
+            self.delta[picked].tolist(),
+            self.z[picked].tolist(),
+            self.g2[picked].tolist(),
+            self.chi2[picked].tolist(),
+        )
+
+
+def _sorted(
     counts: TermCounts,
     n: int,
     group_i: str,
     group_j: str | None,
     prior: Prior,
     variance: Variance,
-    min_count: int = 1,
-    always: frozenset[str] = frozenset(),
-    excerpt: tuple[int, int] | None = None,
-) -> Comparison:
-    """group_j None: group i against the rest of the corpus. Rows for the terms the two
-    groups use at least `min_count` times together, and for every term in `always`.
-
-    excerpt (head, tail): keep only the first `head` rows, the last `tail` and the rows of
-    the `always` terms. The full tables of a large corpus hold millions of rows; the report
-    shows a few of each, so only those are kept while the JSON writer makes the full
-    tables again one at a time."""
+    min_count: int,
+    always: frozenset[str],
+) -> _Sorted:
     keys = counts.keys(n)
     yi = counts.vector(n, group_i)
     total = counts.total(n)
@@ -405,28 +440,65 @@ def compare(
     ni, nj, a0 = float(yi.sum()), float(yj.sum()), float(alpha.sum())
     yi, yj, alpha = yi[used], yj[used], alpha[used]
     scores = log_odds(yi, yj, alpha, variance, (ni, nj, a0))
-    likelihood = g2(yi, yj, (ni, nj))
-    pearson = chi2(yi, yj, (ni, nj))
-    keep_all = np.arange(len(used))
-    names = np.array(counts.terms(n, keys[used]), dtype=str)
-    # By z, then by term: a fixed order whatever the order terms were first seen in.
-    by_z = np.lexsort((names, -scores.z)) if len(used) else np.zeros(0, dtype=np.int64)
-    order, names = keep_all[by_z], names[by_z]
-    size = -1
+    # By z, then by term: a fixed order whatever the order terms were first seen in. The
+    # terms' alphabetical ranks stand in for the strings, which for millions of rows would
+    # cost gigabytes as a NumPy string array.
+    by_z = np.lexsort((counts.alphabetical(n, keys[used]), -scores.z))
+    return _Sorted(
+        keys[used][by_z],
+        yi[by_z],
+        yj[by_z],
+        scores.delta[by_z],
+        scores.z[by_z],
+        g2(yi, yj, (ni, nj))[by_z],
+        chi2(yi, yj, (ni, nj))[by_z],
+    )
+
+
+def compare(
+    counts: TermCounts,
+    n: int,
+    group_i: str,
+    group_j: str | None,
+    prior: Prior,
+    variance: Variance,
+    min_count: int = 1,
+    always: frozenset[str] = frozenset(),
+    excerpt: tuple[int, int] | None = None,
+) -> Comparison:
+    """group_j None: group i against the rest of the corpus. Rows for the terms the two
+    groups use at least `min_count` times together, and for every term in `always`.
+
+    excerpt (head, tail): keep only the first `head` rows, the last `tail` and the rows of
+    the `always` terms. The full tables of a large corpus hold millions of rows; the report
+    shows a few of each, so only those are kept, and `table_parts` gives the full table a
+    part at a time."""
+    table = _sorted(counts, n, group_i, group_j, prior, variance, min_count, always)
+    size = len(table.keys)
+    picked: NDArray[np.int64] | slice = slice(None)
     if excerpt is not None:
         head, tail = excerpt
-        size = len(order)
         rows = np.arange(size)
-        picked = (rows < head) | (rows >= size - tail)
-        if always:
-            picked |= np.isin(names, np.array(sorted(always), dtype=str))
-        order, names = order[picked], names[picked]
-    columns = (
-        yi[order].astype(np.int64).tolist(),
-        yj[order].astype(np.int64).tolist(),
-        scores.delta[order].tolist(),
-        scores.z[order].tolist(),
-        likelihood[order].tolist(),
-        pearson[order].tolist(),
-    )
-    return Comparison(group_i, "rest" if group_j is None else group_j, n, names.tolist(), *columns, size)
+        keep = (rows < head) | (rows >= size - tail)
+        marked = [found[1] for t in always if (found := counts.key(t)) and found[0] == n]
+        if marked:
+            keep |= np.isin(table.keys, np.array(marked, dtype=np.int64))
+        picked = np.flatnonzero(keep)
+    other = "rest" if group_j is None else group_j
+    return Comparison(group_i, other, n, *table.rows(counts, n, picked), size if excerpt is not None else -1)
+
+
+def table_parts(
+    counts: TermCounts,
+    c: Comparison,
+    prior: Prior,
+    variance: Variance,
+    min_count: int,
+    always: frozenset[str],
+    part: int = 50_000,
+) -> Iterator[Comparison]:
+    """The full table of comparison `c`, `part` rows at a time, in order."""
+    other = None if c.group_j == "rest" else c.group_j
+    table = _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, always)
+    for start in range(0, max(len(table.keys), 1), part):
+        yield Comparison(c.group_i, c.group_j, c.n, *table.rows(counts, c.n, slice(start, start + part)))

@@ -627,9 +627,25 @@ def _group_json(g: Group) -> dict[str, object]:
 KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2", "lexicon"]
 
 
-def _comparison_json(d: Distinctive, c: Comparison) -> dict[str, object]:
-    # Column by column with map(): every call runs in C, and the tables can hold millions
-    # of rows. Each number goes through _r's rounding.
+def _comparison_json(d: Distinctive, c: Comparison, parts: Iterable[Comparison]) -> Iterator[str]:
+    """One comparison as one JSON object, its rows written a part at a time: the bytes
+    json.dumps would give for the whole table ("rows" sorts last of its keys)."""
+    head = _compact(
+        {"group": c.group_i, "against": c.group_j, "n": c.n, "columns": KEYNESS_COLUMNS, "rows": []}
+    )
+    yield head.removesuffix("[]}") + "["
+    first = True
+    for part in parts:
+        text = _compact(_keyness_rows(d, part))[1:-1]
+        if text:
+            yield text if first else ", " + text
+            first = False
+    yield "]}"
+
+
+def _keyness_rows(d: Distinctive, c: Comparison) -> list[list[object]]:
+    # Column by column with map(): every call runs in C, and a table can hold millions of
+    # rows. Each number goes through _r's rounding.
     no_marks: list[str] = []
     rows = zip(
         c.terms,
@@ -639,13 +655,7 @@ def _comparison_json(d: Distinctive, c: Comparison) -> dict[str, object]:
         map(d.marks.get, c.terms, repeat(no_marks)),
         strict=True,
     )
-    return {
-        "group": c.group_i,
-        "against": c.group_j,
-        "n": c.n,
-        "columns": KEYNESS_COLUMNS,
-        "rows": list(map(list, rows)),
-    }
+    return list(map(list, rows))
 
 
 def _keyness_json(d: Distinctive) -> Iterator[str]:
@@ -653,8 +663,9 @@ def _keyness_json(d: Distinctive) -> Iterator[str]:
     millions of rows, too many to build as one document in memory."""
     k = d.config
     yield '{\n"comparisons": ' + ("[\n" if d.comparisons else "[]")
-    for i, c in enumerate(d.tables()):
-        yield ("" if i == 0 else ",\n") + _compact(_comparison_json(d, c))
+    for i, (c, parts) in enumerate(d.tables()):
+        yield "" if i == 0 else ",\n"
+        yield from _comparison_json(d, c, parts)
     rest = {
         "method": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
         "variance": k.variance,
