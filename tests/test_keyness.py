@@ -321,3 +321,21 @@ def test_terms_sort_by_their_alphabetical_numbers_as_by_their_strings():
         by_number = [strings[k] for k in np.argsort(counts.alphabetical(n, keys), kind="stable")]
         assert by_number == sorted(strings)
     assert "ab ab2" in counts.terms(2, counts.keys(2)) and "abc ab" in counts.terms(2, counts.keys(2))
+
+
+def test_first_use_is_the_earliest_article_whatever_order_texts_are_added_in():
+    # A re-run adds the texts it scores at once and those read from the store at the end,
+    # so article 5 can be added before article 2: the first use of "crimea" is still 2.
+    from framing.keyness import TermCounts
+    from framing.terms import TextTerms
+
+    none = np.zeros(0, dtype=np.int64)
+    text = TextTerms(("crimea",), np.ones(1, dtype=np.int64), none, none, none)
+    counts = TermCounts()
+    counts.add("g", text, 5)
+    counts.add("g", text, 2)
+    counts.add("h", text, 7)
+    assert counts.first("crimea", "g") == 2
+    assert counts.first("crimea", "g", other=True) == 7
+    counts.add("g", text, 1)  # after the tables were summed once (first() sums them)
+    assert counts.first("crimea", "g") == 1

@@ -171,13 +171,18 @@ class TermCounts:
             k = np.concatenate([p[0] for p in parts])
             c = np.concatenate([p[1] for p in parts])
             f = np.concatenate([p[2] for p in parts])
-            # The table, then the pending parts in article order: within each term the
-            # articles already rise, so a stable sort by term puts its first use first.
-            order = np.argsort(k, kind="stable")
+            order = np.argsort(k)
             k, c, f = k[order], c[order], f[order]
             starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
             old = len(self._table[where][0]) if where in self._table else 0
-            self._table[where] = (k[starts], np.add.reduceat(c, starts).astype(np.int32), f[starts])
+            # The first use is the smallest article index, whatever order the texts were
+            # added in: a re-run adds the texts it scores at once and those whose counts
+            # are in the store at the end.
+            self._table[where] = (
+                k[starts],
+                np.add.reduceat(c, starts).astype(np.int32),
+                np.minimum.reduceat(f, starts),
+            )
             self._table_size += len(starts) - old
         self._pending = {}
         self._pending_size = 0
