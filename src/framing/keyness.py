@@ -221,11 +221,6 @@ class TermCounts:
             self._keys[n] = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
         return self._keys[n]
 
-    def term(self, n: int, key: int) -> str:
-        if n == 1:
-            return self.words[key]
-        return f"{self.words[key >> 32]} {self.words[key & _LOW]}"
-
     def alphabetical(self, n: int, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         """Numbers that sort as the terms' strings do. A phrase "w1 w2" sorts as the pair
         (w1, w2): a space sorts before every character a word can hold."""
@@ -241,7 +236,8 @@ class TermCounts:
         return out
 
     def terms(self, n: int, keys: NDArray[np.int64]) -> list[str]:
-        """term(n, k) for every k, with the per-term work in C (there can be millions)."""
+        """The term strings of keys(n) entries, with the per-term work in C (there can be
+        millions)."""
         word = self.words.__getitem__
         if n == 1:
             return list(map(word, keys.tolist()))
@@ -260,6 +256,13 @@ class TermCounts:
         if len(ids) == 1:
             return 1, ids[0]
         return (2, (ids[0] << 32) | ids[1]) if len(ids) == 2 else None
+
+    def keys_of(self, n: int, terms: frozenset[str]) -> NDArray[np.int64]:
+        """The keys of those `terms` that are n-token terms of the vocabulary, sorted."""
+        found = [key[1] for t in terms if (key := self.key(t)) is not None and key[0] == n]
+        keys = self.keys(n)
+        wanted = np.unique(np.array(found, dtype=np.int64))
+        return wanted[np.isin(wanted, keys)]
 
     def vector(self, n: int, group: str) -> Vector:
         """The group's counts over keys(n) (0 for terms it never used)."""
@@ -433,12 +436,8 @@ def _sorted(
     else:
         alpha = prior.alphas(len(keys), total)
     keep = (yi + yj) >= max(min_count, 1)
-    for term in always:
-        found = counts.key(term)
-        if found and found[0] == n:
-            k = int(np.searchsorted(keys, found[1]))
-            if k < len(keys) and keys[k] == found[1] and yi[k] + yj[k] > 0:
-                keep[k] = True
+    listed = np.searchsorted(keys, counts.keys_of(n, always))
+    keep[listed[(yi[listed] + yj[listed]) > 0]] = True
     used = np.flatnonzero(keep)
     # The statistics of the kept terms only, with the whole vocabulary's totals: the same
     # numbers, without a dozen temporary arrays the size of a vocabulary of millions.
@@ -485,9 +484,7 @@ def compare(
         head, tail = excerpt
         rows = np.arange(size)
         keep = (rows < head) | (rows >= size - tail)
-        marked = [found[1] for t in always if (found := counts.key(t)) and found[0] == n]
-        if marked:
-            keep |= np.isin(table.keys, np.array(marked, dtype=np.int64))
+        keep |= np.isin(table.keys, counts.keys_of(n, always))
         picked = np.flatnonzero(keep)
     other = "rest" if group_j is None else group_j
     return Comparison(group_i, other, n, *table.rows(counts, n, picked), size if excerpt is not None else -1)
