@@ -15,7 +15,7 @@ from framing.config import CompareConfig, KeynessConfig
 from framing.document import prepare
 from framing.keyness import Prior, chi2, g2, log_odds
 from framing.terms import counts, occurrences
-from framing.text import norms
+from framing.text import tokens
 
 from helpers import LEXICONS, SEEDS, render, seed_text
 
@@ -179,7 +179,7 @@ def test_every_count_equals_its_number_of_evidence_lines(seed):
         found = occurrences(doc, term)
         assert len(found) == n, term
         # each evidence span is the term itself, tokenised as counted
-        assert all(" ".join(norms(doc.text[s:e])) == term for s, e in found), term
+        assert all(" ".join(tokens(doc.text[s:e]).norms) == term for s, e in found), term
 
 
 def test_suggestions_pass_the_lexicon_check_once_the_category_is_filled(tmp_path):

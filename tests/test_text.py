@@ -1,4 +1,6 @@
-from framing.text import sentences, term_tokens, tokens, word_count
+import pytest
+
+from framing.text import norm_key, sentences, term_tokens, tokens, word_count
 
 
 def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
@@ -53,3 +55,10 @@ def test_sentences_include_closing_quotes():
 
 def test_empty_text_has_no_sentences():
     assert sentences("") == [] and sentences("  \n \n") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Crimea’s so-called ANNEXATION", "Straße İstanbul ǅemal", "", "— … !", "A_b c1 ΣΑΣ"]
+)
+def test_norm_key_is_the_tokens_casefolded_and_joined(text):
+    assert norm_key(text) == " ".join(tokens(text).norms)

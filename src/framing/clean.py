@@ -275,10 +275,6 @@ def footer(text: str) -> list[Cut]:
     return []
 
 
-def _key(s: str) -> str:
-    return norm_key(s)
-
-
 _NEAR_DUPLICATE = 0.8
 _SHINGLE = 5
 _Shingle = tuple[str, ...]
@@ -295,7 +291,7 @@ def repeated_paragraphs(text: str) -> list[Cut]:
     """A paragraph printed twice (a doubled headline, a second copy of a wire text), or a
     one-sentence line that is also a sentence of a longer paragraph (a headline repeated as
     the lede). The first full copy is kept."""
-    paras = [(ln, key) for ln in lines(text) if (key := _key(ln.text))]
+    paras = [(ln, key) for ln in lines(text) if (key := norm_key(ln.text))]
     # Every key between spaces: a sentence's key is a run of its paragraph's key, so a key
     # found nowhere in here is no other paragraph's sentence, and the sentence split (the
     # costly part) is needed only for the few that are.
@@ -336,7 +332,7 @@ def _sentence_of_another(paras: list[tuple[Line, str]], i: int) -> bool:
         if other is line or f" {key} " not in f" {other_key} ":
             continue
         spans = sentences(other.text)
-        if len(spans) > 1 and any(_key(other.text[s:e]) == key for s, e in spans):
+        if len(spans) > 1 and any(norm_key(other.text[s:e]) == key for s, e in spans):
             return True
     return False
 

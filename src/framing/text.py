@@ -42,15 +42,9 @@ def tokens(text: str) -> Tokens:
     return Tokens(list(map(re.Match.start, found)), list(map(re.Match.end, found)), norms)
 
 
-def norms(text: str) -> list[str]:
-    """The casefolded tokens alone."""
-    found = _TOKEN.findall(text)
-    return "\0".join(found).casefold().split("\0") if found else []
-
-
 def norm_key(text: str) -> str:
-    """The casefolded tokens joined by spaces (" ".join(norms(text)), in fewer steps:
-    casefolding is per character and maps no character to a space)."""
+    """The casefolded tokens joined by spaces, as " ".join(tokens(text).norms) gives them
+    (casefolding is per character and maps no character to a space)."""
     return " ".join(_TOKEN.findall(text)).casefold()
 
 
