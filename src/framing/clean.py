@@ -347,11 +347,12 @@ def _near_duplicate(
         found = index.get(sh)
         if found:
             candidates.update(found)
-    for k in sorted(candidates):
-        n = len(shingles & kept[k])
-        if n >= _NEAR_DUPLICATE * (len(shingles) + len(kept[k]) - n):
-            return True
-    return False
+    return any(_similar(shingles, kept[k]) for k in candidates)
+
+
+def _similar(a: set[_Shingle], b: set[_Shingle]) -> bool:
+    n = len(a & b)
+    return n >= _NEAR_DUPLICATE * (len(a) + len(b) - n)
 
 
 Step = Callable[[str], list[Cut]]
