@@ -64,16 +64,12 @@ class Base:
 StoredHit = tuple[int, int, int, str, int, int]
 
 
-# An article's word and phrase counts, for keyness.
-TermCountsOfText = TextTerms
-
-
 @dataclass(frozen=True)
 class ArticleResult:
     article: Article
     base: Base
     hits: tuple[Hit, ...]
-    terms: TermCountsOfText | None = None  # None with keyness off, or while they wait in the store
+    terms: TextTerms | None = None  # None with keyness off, or while they wait in the store
     text_key: bytes = b""  # the text's key in the result store
 
     @property
@@ -181,7 +177,7 @@ def vocabulary(doc: Document) -> str:
 
 # What a worker returns: the base (or None if it was not asked for), the hits of each lexicon
 # it was asked for, the text's vocabulary, and its term counts if asked for.
-Outcome = tuple[Base | None, dict[str, list[StoredHit]], str, TermCountsOfText | None]
+Outcome = tuple[Base | None, dict[str, list[StoredHit]], str, TextTerms | None]
 Task = tuple[Article, bool, tuple[str, ...], bool]
 
 
@@ -208,7 +204,7 @@ class Scorer:
             self.term_counts(doc) if terms else None,
         )
 
-    def term_counts(self, doc: Document) -> TermCountsOfText:
+    def term_counts(self, doc: Document) -> TextTerms:
         return compact_counts(doc, self.stop_words)
 
 
@@ -299,7 +295,7 @@ class _Slot:
     text_key: bytes = b""
     base: Base | None = None
     hits: dict[str, list[Hit]] | None = None
-    terms: TermCountsOfText | None = None
+    terms: TextTerms | None = None
     task: Task | None = None
     carried: list[str] | None = None  # lexicon files whose stored hits outlived an edit
 
@@ -361,7 +357,7 @@ def run(
     if not counts["articles"]:
         raise InputError("no articles to compare: every input was empty or skipped")
     found = None
-    if config.keyness and vocabulary:
+    if config.keyness and vocabulary is not None:
         names = [g.name for g in groups.sorted()]
         found = distinctive(config, config.keyness, scorer, vocabulary, names, ids)
     return Result(
