@@ -11,30 +11,19 @@ bare `SentimentIntensityAnalyzer().polarity_scores(s)["compound"]`, framing's
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import time
-from pathlib import Path
 
+from run import CORPUS, corpus_sentences  # benchmarks/run.py, beside this script
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from framing.clean import clean
-from framing.document import prepare
 from framing.score.sentiment import _tone, sentiment, vader_compound
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides-10k.jsonl.gz"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
     args = parser.parse_args()
-    sentences: list[str] = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if n >= args.articles:
-                break
-            sentences += prepare(clean(json.loads(line)["text"]).text).sentence_texts()
+    sentences, _, _ = corpus_sentences(CORPUS, args.articles)
 
     def timed(score):
         start = time.perf_counter()
