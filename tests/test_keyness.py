@@ -13,7 +13,7 @@ import pytest
 from framing.cli import app
 from framing.config import CompareConfig, KeynessConfig
 from framing.document import prepare
-from framing.keyness import Prior, chi2, g2, log_odds
+from framing.keyness import Prior, chi2, g2, in_sorted, log_odds
 from framing.terms import counts, occurrences
 from framing.text import tokens
 
@@ -339,3 +339,14 @@ def test_first_use_is_the_earliest_article_whatever_order_texts_are_added_in():
     assert counts.first("crimea", "g", other=True) == 7
     counts.add("g", text, 1)  # after the tables were summed once (first() sums them)
     assert counts.first("crimea", "g") == 1
+
+
+def test_membership_in_a_sorted_set_is_numpys_isin():
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 1 << 40, 5000)
+    chosen = np.unique(np.r_[values[::97], rng.integers(0, 1 << 40, 50), [0, (1 << 40) + 5]])
+    assert in_sorted(values, chosen).tolist() == np.isin(values, chosen).tolist()
+    # Values past either end of the set, and an empty set.
+    edges = np.array([-1, 0, 1, (1 << 40) + 5, (1 << 40) + 6], dtype=np.int64)
+    assert in_sorted(edges, chosen).tolist() == [False, True, False, True, False]
+    assert in_sorted(values, np.zeros(0, dtype=np.int64)).tolist() == [False] * len(values)

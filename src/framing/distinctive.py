@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from framing.clean import clean
 from framing.corpus import read_inputs
 from framing.document import prepare
-from framing.keyness import Comparison, Row, TermCounts, compare, table_parts
+from framing.keyness import Comparison, Row, TermCounts, compare, in_sorted, table_parts
 from framing.lexicon.load import MIN_GLOB_PREFIX, Lexicon
 from framing.outlets import Registry, tag
 from framing.terms import occurrences
@@ -106,7 +106,7 @@ def lexicon_marks(lexicons: list[Lexicon], counts: TermCounts) -> dict[str, list
                 else:
                     if left is None or right is None:
                         left, right = phrases >> 32, phrases & 0xFFFFFFFF
-                    hit_keys = phrases[np.isin(left, first) & np.isin(right, second)]
+                    hit_keys = phrases[in_sorted(left, first) & in_sorted(right, second)]
                 terms = counts.terms(2, hit_keys)
             for term in terms:
                 marks.setdefault(term, set()).add(label)
