@@ -8,9 +8,9 @@ from pathlib import Path
 
 from framing.compare import Group
 from framing.config import CompareConfig
-from framing.pipeline import ArticleResult, Result, run
+from framing.pipeline import ArticleResult, Result
 from framing.resources import bundled
-from framing.writers import ReportStream
+from framing.writers import ReportStream, compare
 
 SEEDS = bundled("seeds")
 LEXICONS = bundled("lexicons")
@@ -47,20 +47,15 @@ class Rendered:
 def render(config: CompareConfig) -> Rendered:
     """Run `config` through the report writer into a temporary folder and read it back."""
     articles: list[ArticleResult] = []
+
+    class Kept(ReportStream):
+        def article(self, result: ArticleResult) -> None:
+            articles.append(result)
+            super().article(result)
+
     with tempfile.TemporaryDirectory() as tmp:
-        stream = ReportStream(Path(tmp), config.name, config.by)
-
-        class Tee:
-            def article(self, result: ArticleResult) -> None:
-                articles.append(result)
-                stream.article(result)
-
-        try:
-            result = run(config, Tee())
-        except BaseException:
-            stream.discard()
-            raise
-        md_path, json_path = stream.finish(result)
+        stream = Kept(Path(tmp), config.name, config.by)
+        result, (md_path, json_path) = compare(config, stream=stream)
         return Rendered(
             result, articles, md_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
         )

@@ -99,7 +99,9 @@ def _comparison(data, group, against, n):
     (c,) = [
         c for c in data["keyness"]["comparisons"] if (c["group"], c["against"], c["n"]) == (group, against, n)
     ]
-    return {r[0]: dict(zip(c["columns"], r, strict=True)) for r in c["rows"]}
+    # The whole table: the terms used at least min_count times, and the rarer lexicon terms.
+    rows = c["rows"] + c["lexicon_rows_below_min_count"]
+    return {r[0]: dict(zip(c["columns"], r, strict=True)) for r in rows}
 
 
 def test_counts_read_off_a_hand_made_corpus(two_groups, tmp_path):
@@ -124,8 +126,10 @@ def test_counts_read_off_a_hand_made_corpus(two_groups, tmp_path):
     # A bigram never spans a full stop: no "accession the".
     assert "accession the" not in phrases
     # The lexicon marks say which entry a term is
-    assert words["accession"]["lexicon"] == ["contrasts.csv: crimea_2014/accession"]
-    assert words["said"]["lexicon"] == ["attribution_verbs.csv: neutral"]
+    marks = data["keyness"]["lexicon_marks"]
+    assert marks["accession"] == ["contrasts.csv: crimea_2014/accession"]
+    assert marks["said"] == ["attribution_verbs.csv: neutral"]
+    assert "crimea" not in marks
 
 
 def test_a_head_to_head_pair_is_computed_too(two_groups, tmp_path):
@@ -144,6 +148,10 @@ def test_a_lexicon_term_used_once_is_still_scored_and_shown(two_groups, tmp_path
     data = json.loads(rendered.json)
     words = _comparison(data, "state_media", "rest", 1)
     assert set(words) == {"accession", "annexation", "said"}
+    # They are in the list of their own, and the table proper is empty.
+    (c,) = [c for c in data["keyness"]["comparisons"] if (c["group"], c["n"]) == ("state_media", 1)]
+    assert c["rows"] == []
+    assert [r[0] for r in c["lexicon_rows_below_min_count"]] == ["accession", "said", "annexation"]
     assert "accession +" in rendered.md.split("## Distinctive vocabulary")[1]
     assert "Terms used fewer than 10 times in a comparison are left out, except lexicon terms" in rendered.md
 
@@ -273,20 +281,22 @@ def test_report_keeps_an_excerpt_and_the_json_the_full_tables(tmp_path):
     )
     rendered = render(config)
     d = rendered.result.distinctive
-    tables = [_whole(parts) for _, parts in d.tables()]
-    assert len(tables) == len(d.comparisons) > 2
+    assert len(d.comparisons) > 2
     head = 3 * (len(d.comparisons) // 2 + 1) + len(d.marks)
     json_tables = json.loads(rendered.json)["keyness"]["comparisons"]
-    for excerpt, full, written in zip(d.comparisons, tables, json_tables, strict=True):
-        assert excerpt.full_size == len(full) == len(written["rows"])
-        wanted = [
-            full.row(k)
-            for k in range(len(full))
-            if k < head or k >= len(full) - 3 or full.terms[k] in d.marks
-        ]
+    for excerpt, written in zip(d.comparisons, json_tables, strict=True):
+        counted, listed = _whole(d.table(excerpt)), d.listed(excerpt)
+        assert all(r.count_i + r.count_j >= 2 for r in counted.rows)
+        assert all(0 < r.count_i + r.count_j < 2 and r.term in d.marks for r in listed.rows)
+        # The whole table is the two lists merged in the report's order: by z, then term.
+        full = sorted(counted.rows + listed.rows, key=lambda r: (-r.z, r.term))
+        assert excerpt.full_size == len(full)
+        wanted = [r for k, r in enumerate(full) if k < head or k >= len(full) - 3 or r.term in d.marks]
         assert excerpt.rows == wanted
-        assert [r[0] for r in written["rows"]] == full.terms
+        assert [r[0] for r in written["rows"]] == counted.terms
+        assert [r[0] for r in written["lexicon_rows_below_min_count"]] == listed.terms
     assert any(len(c) < c.full_size for c in d.comparisons)  # an excerpt, not the whole table
+    assert any(len(d.listed(c)) for c in d.comparisons)  # rare lexicon terms were there to list
 
 
 def test_json_tables_written_in_parts_are_the_bytes_of_one_dump(tmp_path, monkeypatch):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from framing import cache, keyness, pipeline
-from framing.config import CompareConfig
+from framing import cache, distinctive, keyness, pipeline
+from framing.config import CompareConfig, KeynessConfig
 from framing.writers import compare
 
 from helpers import LEXICONS, SEEDS, render
@@ -120,6 +120,56 @@ def test_sums_stored_by_another_version_are_summed_again(corpus, tmp_path, monke
     again = render(_config(corpus, tmp_path, cache=store))
     assert len(added) == 7
     assert (again.md, again.json) == (fresh.md, fresh.json)
+
+
+def _stored_tables(store: Path) -> int:
+    db = cache.Store(store)
+    try:
+        return db.counts()["keyness_tables"]
+    finally:
+        db.close()
+
+
+def test_keyness_tables_are_kept_and_serve_a_rerun_after_a_lexicon_edit(corpus, tmp_path, monkeypatch):
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    tables = len(cold.result.distinctive.comparisons)
+    assert tables > 2 and _stored_tables(store) == tables
+    # The edit adds a lexicon term that x1 and x2 use fewer than min_count times: it gets
+    # rows and a mark, while the tables proper come from the store unchanged.
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    with (lexicons / "labels.csv").open("a", encoding="utf-8") as f:
+        f.write(f"hedge,{TERM},,\n")
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    with monkeypatch.context() as m:
+        m.setattr(distinctive, "table_parts", _never)
+        edited = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert (edited.md, edited.json) == (fresh.md, fresh.json)
+    data = json.loads(edited.json)["keyness"]
+    assert data["lexicon_marks"][TERM] == ["labels.csv: hedge"]
+    assert any(r[0] == TERM for c in data["comparisons"] for r in c["lexicon_rows_below_min_count"])
+    # Other keyness settings make other tables, kept beside the first ones.
+    other = KeynessConfig(min_count=2)
+    fresh = render(_config(corpus, tmp_path, keyness=other))
+    again = render(_config(corpus, tmp_path, cache=store, keyness=other))
+    assert (again.md, again.json) == (fresh.md, fresh.json)
+    assert _stored_tables(store) == 2 * tables
+
+
+def _never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a table was made again instead of read from the store")
+
+
+def test_keyness_tables_go_with_their_corpus(corpus, tmp_path, monkeypatch):
+    # Kept while the corpus's summed counts are: the last CORPUS_TERMS_KEPT corpora.
+    monkeypatch.setattr(cache, "CORPUS_TERMS_KEPT", 1)
+    store = tmp_path / "store.sqlite"
+    tables = len(render(_config(corpus, tmp_path, cache=store)).result.distinctive.comparisons)
+    (corpus / "x2.txt").write_text("Ostensibly, the bloc said it again.\n", encoding="utf-8")
+    render(_config(corpus, tmp_path, cache=store))
+    assert _summed_corpora(store) == 1
+    assert _stored_tables(store) == tables
 
 
 def _counts(rendered, term: str) -> dict[str, int]:

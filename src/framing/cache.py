@@ -14,6 +14,10 @@ What is kept, and what invalidates it:
 - `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
 - `corpus_terms`: those counts summed per group for a whole run, keyed by every article's
   text and group in order, so a re-run does not read and sum each text's counts again.
+- `keyness_tables`: each keyness table's JSON rows, by that corpus key, the keyness
+  settings and the comparison. No lexicon enters a table, so a re-run after a lexicon edit
+  writes the tables without sorting and formatting millions of rows again. They are kept
+  while their corpus's sums are.
 
 Rows are written in transactions, so a killed run leaves the store as of its last commit.
 A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
@@ -50,6 +54,7 @@ CREATE TABLE IF NOT EXISTS terms (
     text_key BLOB NOT NULL, stop TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (text_key, stop)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS corpus_terms (key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 """
 CORPUS_TERMS_KEPT = 3  # summed term counts of the last corpora compared (tens of MB each)
 
@@ -81,6 +86,7 @@ class Store:
     def __init__(self, path: Path, warn: Any = None) -> None:
         self.path = path
         self.rebuilt = False
+        self.notes: list[str] = []  # what the report should say about the store (a rebuild)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -91,8 +97,9 @@ class Store:
             # Unreadable or inconsistent: keep it for inspection, start afresh.
             aside = path.with_name(path.name + ".broken")
             os.replace(path, aside)
+            self.notes.append(f"{path}: the cache was unreadable ({e}); moved to {aside.name} and rebuilt")
             if warn:
-                warn(f"{path}: the cache was unreadable ({e}); moved to {aside.name} and rebuilt")
+                warn(self.notes[-1])
             self.rebuilt = True
             self.db = self._open()
 
@@ -172,6 +179,18 @@ class Store:
                 "(SELECT key FROM corpus_terms ORDER BY used DESC LIMIT ?)",
                 (CORPUS_TERMS_KEPT,),
             )
+            self.db.execute("DELETE FROM keyness_tables WHERE corpus NOT IN (SELECT key FROM corpus_terms)")
+
+    def keyness_table(self, key: bytes) -> str | None:
+        row = self.db.execute("SELECT data FROM keyness_tables WHERE key = ?", (key,)).fetchone()
+        return None if row is None else zlib.decompress(row[0]).decode("utf-8")
+
+    def write_keyness_table(self, key: bytes, corpus: bytes, data: bytes) -> None:
+        """Keep a table (zlib-compressed UTF-8) while its corpus's summed counts are kept."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("INSERT OR REPLACE INTO keyness_tables VALUES (?, ?, ?)", (key, corpus, data))
+            self.db.execute("DELETE FROM keyness_tables WHERE corpus NOT IN (SELECT key FROM corpus_terms)")
 
     def lexicon(self, sha: str) -> Any:
         row = self.db.execute("SELECT data FROM lexicons WHERE sha = ?", (sha,)).fetchone()
@@ -205,7 +224,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {
             t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("base", "hits", "lexicons", "terms", "corpus_terms")
+            for t in ("base", "hits", "lexicons", "terms", "corpus_terms", "keyness_tables")
         }
 
 

@@ -8,6 +8,7 @@ been seen once (top terms are common, so this usually stops early).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from numpy.typing import NDArray
 from framing.clean import clean
 from framing.corpus import read_inputs
 from framing.document import prepare
-from framing.keyness import Comparison, Row, TermCounts, compare, in_sorted, table_parts
+from framing.keyness import Comparison, Row, TermCounts, compare, in_sorted, listed_rows, table_parts
 from framing.lexicon.load import MIN_GLOB_PREFIX, Lexicon
 from framing.outlets import Registry, tag
 from framing.terms import occurrences
@@ -50,14 +51,35 @@ class Distinctive:
     examples: dict[tuple[str, str], Example]  # (group the example is from, term) -> example
     counts: TermCounts = field(repr=False, compare=False, default_factory=TermCounts)
     ids: list[str] = field(repr=False, compare=False, default_factory=list)  # articles in counting order
+    # What the counts are of (every counted text and its group, in order; see pipeline.py),
+    # if known: with the settings, the key under which a table may be kept in the store.
+    corpus_key: bytes = b""
 
-    def tables(self) -> Iterator[tuple[Comparison, Iterator[Comparison]]]:
-        """Each comparison with its full table, made again a part at a time (for the JSON):
-        the full tables of a large corpus hold millions of rows."""
+    def table(self, c: Comparison) -> Iterator[Comparison]:
+        """The rows of comparison `c` for every term used at least min_count times, made
+        again a part at a time (for the JSON): the tables of a large corpus hold millions
+        of rows. No lexicon changes them, so they can be kept across lexicon edits."""
         k = self.config
-        marks = frozenset(self.marks)
-        for c in self.comparisons:
-            yield c, table_parts(self.counts, c, k.prior, k.variance, k.min_count, marks)
+        return table_parts(self.counts, c, k.prior, k.variance, k.min_count)
+
+    def listed(self, c: Comparison) -> Comparison:
+        """The rows of comparison `c` for the lexicon terms used fewer than min_count times."""
+        k = self.config
+        return listed_rows(self.counts, c, k.prior, k.variance, k.min_count, frozenset(self.marks))
+
+    def table_key(self, c: Comparison, form: str) -> bytes | None:
+        """The key of `table(c)` written in the form `form` (its writer's version) in the
+        result store: the corpus, the keyness settings and the comparison. None when the
+        corpus is not known."""
+        if not self.corpus_key:
+            return None
+        k = self.config
+        h = hashlib.blake2b(self.corpus_key, digest_size=16)
+        background = sorted((k.prior.background or {}).items())
+        settings = (form, k.prior.kind, k.prior.value, background, k.variance, k.min_count)
+        parts = (*settings, sorted(k.stop_words), c.group_i, c.group_j, c.n)
+        h.update(repr(parts).encode("utf-8", "surrogatepass"))
+        return h.digest()
 
     def top(self, c: Comparison) -> tuple[list[Row], list[Row]]:
         """The terms group i uses most against group j, and those it uses least."""
@@ -120,6 +142,7 @@ def distinctive(
     counts: TermCounts,
     groups: list[str],
     ids: list[str],
+    corpus_key: bytes = b"",
 ) -> Distinctive:
     marks = lexicon_marks(scorer.lexicons, counts)
     always = frozenset(marks)
@@ -147,7 +170,7 @@ def distinctive(
                     (head, keyness.top),
                 )
             )
-    result = Distinctive(keyness, comparisons, marks, {}, counts, ids)
+    result = Distinctive(keyness, comparisons, marks, {}, counts, ids, corpus_key)
     wanted: dict[str, set[tuple[str, str | None]]] = {}
     for c in result.comparisons:
         more, less = result.top(c)

@@ -437,7 +437,11 @@ def _sorted(
     variance: Variance,
     min_count: int,
     always: frozenset[str],
+    rows: Literal["all", "counted", "listed"] = "all",
 ) -> _Sorted:
+    """The comparison's table, sorted. rows: "all" the terms used at least min_count times
+    and the `always` terms used at all; "counted" only the former; "listed" only the
+    `always` terms used fewer than min_count times."""
     keys = counts.keys(n)
     yi = counts.vector(n, group_i)
     total = counts.total(n)
@@ -446,9 +450,13 @@ def _sorted(
         alpha = prior.alphas(counts.terms(n, keys), total)
     else:
         alpha = prior.alphas(len(keys), total)
-    keep = (yi + yj) >= max(min_count, 1)
-    listed = np.searchsorted(keys, counts.keys_of(n, always))
-    keep[listed[(yi[listed] + yj[listed]) > 0]] = True
+    counted = (yi + yj) >= max(min_count, 1)
+    keep = counted.copy() if rows != "listed" else np.zeros(len(keys), dtype=bool)
+    if rows != "counted":
+        listed = np.searchsorted(keys, counts.keys_of(n, always))
+        keep[listed[(yi[listed] + yj[listed]) > 0]] = True
+    if rows == "listed":
+        keep &= ~counted
     used = np.flatnonzero(keep)
     # The statistics of the kept terms only, with the whole vocabulary's totals: the same
     # numbers, without a dozen temporary arrays the size of a vocabulary of millions.
@@ -507,11 +515,26 @@ def table_parts(
     prior: Prior,
     variance: Variance,
     min_count: int,
-    always: frozenset[str],
     part: int = 50_000,
 ) -> Iterator[Comparison]:
-    """The full table of comparison `c`, `part` rows at a time, in order."""
+    """The rows of comparison `c` for every term used at least `min_count` times, in
+    order, `part` rows at a time. No lexicon changes them (see `listed_rows`)."""
     other = None if c.group_j == "rest" else c.group_j
-    table = _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, always)
+    table = _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, frozenset(), "counted")
     for start in range(0, max(len(table.keys), 1), part):
         yield Comparison(c.group_i, c.group_j, c.n, *table.rows(counts, c.n, slice(start, start + part)))
+
+
+def listed_rows(
+    counts: TermCounts,
+    c: Comparison,
+    prior: Prior,
+    variance: Variance,
+    min_count: int,
+    always: frozenset[str],
+) -> Comparison:
+    """The rows of comparison `c` for the `always` terms used fewer than `min_count` times
+    (but used), in order: with `table_parts`, the whole table."""
+    other = None if c.group_j == "rest" else c.group_j
+    table = _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, always, "listed")
+    return Comparison(c.group_i, c.group_j, c.n, *table.rows(counts, c.n, slice(None)))

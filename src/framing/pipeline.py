@@ -305,7 +305,10 @@ def run(
     sink: Sink | None = None,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    store: cache.Store | None = None,
 ) -> Result:
+    """`store`: the result store to use, left open (the report writer keeps keyness tables
+    in it); by default config.cache is opened and closed here."""
     lexicons, registry = load_lexicon_folder(config.lexicons)
     scorer = Scorer(lexicons, registry, config.keyness.stop_words if config.keyness else frozenset())
     warnings: list[str] = []
@@ -315,7 +318,12 @@ def run(
         if warn:
             warn(message)
 
-    store = cache.Store(config.cache, note) if config.cache else None
+    own_store = store is None and config.cache is not None
+    if own_store:
+        assert config.cache is not None
+        store = cache.Store(config.cache)
+    for message in store.notes if store else []:
+        note(message)
     groups = Groups(config.by)
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets: set[str] = set()
@@ -352,14 +360,14 @@ def run(
             vocabulary = _corpus_terms(store, scorer, corpus_key.digest(), vocabulary, waiting)
     finally:
         workers.terminate()
-        if store:
+        if store and own_store:
             store.close()
     if not counts["articles"]:
         raise InputError("no articles to compare: every input was empty or skipped")
     found = None
     if config.keyness and vocabulary is not None:
         names = [g.name for g in groups.sorted()]
-        found = distinctive(config, config.keyness, scorer, vocabulary, names, ids)
+        found = distinctive(config, config.keyness, scorer, vocabulary, names, ids, corpus_key.digest())
     return Result(
         config,
         lexicons,

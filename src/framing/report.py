@@ -447,7 +447,8 @@ def distinctive_vocabulary(result: Result) -> list[str]:
         f"{d.config.prior.describe()}; G² is the signed log-likelihood (no correction). "
         f"Terms used fewer than {k.min_count} times in a comparison are left out, except lexicon terms"
         + (f"; stop words left out: {len(k.stop_words)}" if k.stop_words else "; stop words are kept")
-        + ". Words and phrases are counted separately. The JSON has the full tables.",
+        + ". Words and phrases are counted separately. The JSON has the full tables, with the "
+        "rarer lexicon terms in a list of their own.",
         "",
     ]
     if not d.comparisons:
@@ -623,55 +624,74 @@ def _group_json(g: Group) -> dict[str, object]:
     }
 
 
-# A keyness table is a list of rows under one header: the tables can be long.
-KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2", "lexicon"]
+# A keyness table is a list of rows under one header: the tables can be long. Whether a term
+# is in a lexicon is said once, in "lexicon_marks", not in every table: the tables then stay
+# the same across lexicon edits, and the result store can keep them (see writers.py).
+KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2"]
+# Part of a stored table's key: change it whenever table_rows_json writes other text.
+TABLE_JSON = "keyness rows 1"
+
+TableRows = Callable[[Distinctive, Comparison], Iterable[str]]
 
 
-def _comparison_json(d: Distinctive, c: Comparison, parts: Iterable[Comparison]) -> Iterator[str]:
-    """One comparison as one JSON object, its rows written a part at a time: the bytes
-    json.dumps would give for the whole table ("rows" sorts last of its keys)."""
-    head = _compact(
-        {"group": c.group_i, "against": c.group_j, "n": c.n, "columns": KEYNESS_COLUMNS, "rows": []}
-    )
-    yield head.removesuffix("[]}") + "["
+def table_rows_json(d: Distinctive, c: Comparison) -> Iterator[str]:
+    """The "rows" of comparison `c` without the enclosing brackets, a part at a time: the
+    text json.dumps gives for the whole list, less its "[" and "]"."""
     first = True
-    for part in parts:
-        text = _compact(_keyness_rows(d, part))[1:-1]
+    for part in d.table(c):
+        text = _compact(_keyness_rows(part))[1:-1]
         if text:
             yield text if first else ", " + text
             first = False
+
+
+def _comparison_json(d: Distinctive, c: Comparison, rows: Iterable[str]) -> Iterator[str]:
+    """One comparison as one JSON object, as json.dumps would give it ("rows" sorts last
+    of its keys): the terms used at least min_count times in "rows", written from `rows`
+    (table_rows_json's parts), and the lexicon terms used fewer times in their own list."""
+    head = _compact(
+        {
+            "group": c.group_i,
+            "against": c.group_j,
+            "n": c.n,
+            "columns": KEYNESS_COLUMNS,
+            "lexicon_rows_below_min_count": _keyness_rows(d.listed(c)),
+            "rows": [],
+        }
+    )
+    yield head.removesuffix("[]}") + "["
+    yield from rows
     yield "]}"
 
 
-def _keyness_rows(d: Distinctive, c: Comparison) -> list[list[object]]:
+def _keyness_rows(c: Comparison) -> list[list[object]]:
     # Column by column with map(): every call runs in C, and a table can hold millions of
     # rows. Each number goes through _r's rounding.
-    no_marks: list[str] = []
     rows = zip(
         c.terms,
         c.count_i,
         c.count_j,
         *(_r_column(column) for column in (c.delta, c.z, c.g2, c.chi2)),
-        map(d.marks.get, c.terms, repeat(no_marks)),
         strict=True,
     )
     return list(map(list, rows))
 
 
-def _keyness_json(d: Distinctive) -> Iterator[str]:
+def _keyness_json(d: Distinctive, rows: TableRows) -> Iterator[str]:
     """The "keyness" value, a comparison at a time: the tables of a large corpus hold
     millions of rows, too many to build as one document in memory."""
     k = d.config
     yield '{\n"comparisons": ' + ("[\n" if d.comparisons else "[]")
-    for i, (c, parts) in enumerate(d.tables()):
+    for i, c in enumerate(d.comparisons):
         yield "" if i == 0 else ",\n"
-        yield from _comparison_json(d, c, parts)
+        yield from _comparison_json(d, c, rows(d, c))
     rest = {
         "method": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
         "variance": k.variance,
         "prior": k.prior.describe(),
         "min_count": k.min_count,
         "stop_words": sorted(k.stop_words),
+        "lexicon_marks": d.marks,
     }
     yield ("\n]" if d.comparisons else "") + "".join(
         f",\n{_compact(key)}: {_block(value)}" for key, value in sorted(rest.items())
@@ -685,8 +705,9 @@ def json_head() -> str:
     return '{\n"articles": [\n'
 
 
-def json_tail(result: Result) -> Iterator[str]:
-    """Everything after the article list, as json.dumps(..., sort_keys=True) puts it."""
+def json_tail(result: Result, rows: TableRows = table_rows_json) -> Iterator[str]:
+    """Everything after the article list, as json.dumps(..., sort_keys=True) puts it;
+    `rows` gives each keyness table's rows (made afresh, or kept in the result store)."""
     data: dict[str, object] = {
         "framing_version": __version__,
         "name": result.config.name,
@@ -705,7 +726,7 @@ def json_tail(result: Result) -> Iterator[str]:
         yield ("" if i == 0 else ",\n") + f"{_compact(key)}: "
         if key == "keyness":
             assert result.distinctive is not None
-            yield from _keyness_json(result.distinctive)
+            yield from _keyness_json(result.distinctive, rows)
         else:
             yield _block(data[key])
     yield "\n}\n"

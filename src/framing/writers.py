@@ -6,23 +6,30 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from framing import cache
 from framing.compare import By
 from framing.config import CompareConfig
+from framing.distinctive import Distinctive
 from framing.errors import OutputError
+from framing.keyness import Comparison
 from framing.pipeline import ArticleResult, Result, run
 from framing.report import (
+    TABLE_JSON,
     TAGGING_INTRO,
     Evidence,
+    TableRows,
     article_json,
     corpus_row,
     json_head,
     json_tail,
     markdown_head,
     markdown_tail,
+    table_rows_json,
     tagging_lines,
 )
 
@@ -114,13 +121,13 @@ class ReportStream:
         self._written = True
         self.evidence.add(result, clean)
 
-    def finish(self, result: Result) -> list[Path]:
+    def finish(self, result: Result, tables: TableRows = table_rows_json) -> list[Path]:
         md_target = self.out / f"{self.name}.md"
         json_target = self.out / f"{self.name}.json"
         md_tmp: Path | None = None
         rows, tagging, json_file, json_tmp = self._open()
         try:
-            for part in json_tail(result):
+            for part in json_tail(result, tables):
                 json_file.write(part)
             json_file.flush()
             os.fsync(json_file.fileno())
@@ -160,17 +167,45 @@ def _copy(source: IO[str], target: IO[str]) -> None:
     shutil.copyfileobj(source, target)
 
 
+def stored_tables(store: cache.Store) -> TableRows:
+    """Keyness tables' rows from the result store, or made and then kept there. A re-run on
+    the same corpus, after a lexicon edit too, then writes them without sorting and
+    formatting millions of rows again."""
+
+    def rows(d: Distinctive, c: Comparison) -> Iterator[str]:
+        key = d.table_key(c, TABLE_JSON)
+        kept = store.keyness_table(key) if key is not None else None
+        if kept is not None:
+            yield kept
+            return
+        packer = zlib.compressobj(1)
+        data = []
+        for text in table_rows_json(d, c):
+            data.append(packer.compress(text.encode("utf-8")))
+            yield text
+        if key is not None:
+            store.write_keyness_table(key, d.corpus_key, b"".join(data) + packer.flush())
+
+    return rows
+
+
 def compare(
     config: CompareConfig,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    stream: ReportStream | None = None,
 ) -> tuple[Result, list[Path]]:
-    """Run the comparison and write OUT/NAME.md and .json; nothing is written if it fails
-    or is interrupted."""
-    stream = ReportStream(config.out, config.name, config.by)
+    """Run the comparison and write OUT/NAME.md and .json (into `stream` if given); nothing
+    is written if it fails or is interrupted."""
+    stream = stream or ReportStream(config.out, config.name, config.by)
+    store = cache.Store(config.cache) if config.cache else None
     try:
-        result = run(config, stream, warn, progress)
-    except BaseException:
-        stream.discard()
-        raise
-    return result, stream.finish(result)
+        try:
+            result = run(config, stream, warn, progress, store)
+        except BaseException:
+            stream.discard()
+            raise
+        return result, stream.finish(result, stored_tables(store) if store else table_rows_json)
+    finally:
+        if store:
+            store.close()
