@@ -157,6 +157,28 @@ def test_keyness_tables_are_kept_and_serve_a_rerun_after_a_lexicon_edit(corpus, 
     assert _stored_tables(store) == 2 * tables
 
 
+def test_keyness_examples_are_kept_and_a_rerun_does_not_read_the_input_again(corpus, tmp_path, monkeypatch):
+    store = tmp_path / "store.sqlite"
+    fresh = render(_config(corpus, tmp_path))
+    cold = render(_config(corpus, tmp_path, cache=store))
+    assert cold.result.distinctive.examples  # there were examples to find
+    with monkeypatch.context() as m:
+        m.setattr(distinctive, "read_inputs", _never)
+        warm = render(_config(corpus, tmp_path, cache=store))
+    assert (warm.md, warm.json) == (fresh.md, fresh.json)
+    assert warm.result.distinctive.examples == cold.result.distinctive.examples
+    # An edited registry may name the outlets otherwise: the examples are found again.
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    with (lexicons / "outlets.csv").open("a", encoding="utf-8") as f:
+        f.write("Example Daily,,example-daily.test,content_site,no,US,added by a test\n")
+    read: list[object] = []
+    with monkeypatch.context() as m:
+        m.setattr(distinctive, "read_inputs", lambda *a: read.append(a) or pipeline.read_inputs(*a))
+        render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert read
+
+
 def _never(*args: object, **kwargs: object) -> None:
     raise AssertionError("a table was made again instead of read from the store")
 

@@ -16,8 +16,10 @@ What is kept, and what invalidates it:
   text and group in order, so a re-run does not read and sum each text's counts again.
 - `keyness_tables`: each keyness table's JSON rows, by that corpus key, the keyness
   settings and the comparison. No lexicon enters a table, so a re-run after a lexicon edit
-  writes the tables without sorting and formatting millions of rows again. They are kept
-  while their corpus's sums are.
+  writes the tables without sorting and formatting millions of rows again.
+- `keyness_examples`: the example sentences of a corpus's top terms, by that corpus key and
+  the registry, so a re-run does not read the input a second time to find them.
+  Tables and examples are kept while their corpus's sums are.
 
 Rows are written in transactions, so a killed run leaves the store as of its last commit.
 A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
@@ -55,7 +57,9 @@ CREATE TABLE IF NOT EXISTS terms (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS corpus_terms (key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS keyness_examples (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 """
+_COUNTED = ("base", "hits", "lexicons", "terms", "corpus_terms", "keyness_tables", "keyness_examples")
 CORPUS_TERMS_KEPT = 3  # summed term counts of the last corpora compared (tens of MB each)
 
 
@@ -179,7 +183,23 @@ class Store:
                 "(SELECT key FROM corpus_terms ORDER BY used DESC LIMIT ?)",
                 (CORPUS_TERMS_KEPT,),
             )
-            self.db.execute("DELETE FROM keyness_tables WHERE corpus NOT IN (SELECT key FROM corpus_terms)")
+            self._forget_old_corpora()
+
+    def _forget_old_corpora(self) -> None:
+        for table in ("keyness_tables", "keyness_examples"):
+            self.db.execute(f"DELETE FROM {table} WHERE corpus NOT IN (SELECT key FROM corpus_terms)")
+
+    def examples(self, key: bytes) -> Any:
+        row = self.db.execute("SELECT data FROM keyness_examples WHERE key = ?", (key,)).fetchone()
+        return None if row is None else unpack(row[0])
+
+    def write_examples(self, key: bytes, corpus: bytes, value: Any) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR REPLACE INTO keyness_examples VALUES (?, ?, ?)", (key, corpus, pack(value))
+            )
+            self._forget_old_corpora()
 
     def keyness_table(self, key: bytes) -> str | None:
         row = self.db.execute("SELECT data FROM keyness_tables WHERE key = ?", (key,)).fetchone()
@@ -190,7 +210,7 @@ class Store:
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("INSERT OR REPLACE INTO keyness_tables VALUES (?, ?, ?)", (key, corpus, data))
-            self.db.execute("DELETE FROM keyness_tables WHERE corpus NOT IN (SELECT key FROM corpus_terms)")
+            self._forget_old_corpora()
 
     def lexicon(self, sha: str) -> Any:
         row = self.db.execute("SELECT data FROM lexicons WHERE sha = ?", (sha,)).fetchone()
@@ -224,7 +244,15 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {
             t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("base", "hits", "lexicons", "terms", "corpus_terms", "keyness_tables")
+            for t in (
+                "base",
+                "hits",
+                "lexicons",
+                "terms",
+                "corpus_terms",
+                "keyness_tables",
+                "keyness_examples",
+            )
         }
 
 

@@ -143,6 +143,7 @@ def distinctive(
     groups: list[str],
     ids: list[str],
     corpus_key: bytes = b"",
+    known_examples: dict[tuple[str, str], Example] | None = None,
 ) -> Distinctive:
     marks = lexicon_marks(scorer.lexicons, counts)
     always = frozenset(marks)
@@ -179,7 +180,7 @@ def distinctive(
         for r in less:
             side: tuple[str, str | None] = (c.group_i, "not") if c.group_j == "rest" else (c.group_j, None)
             wanted.setdefault(r.term, set()).add(side)
-    find_examples(config, scorer.registry, result, wanted)
+    find_examples(config, scorer.registry, result, wanted, known_examples)
     return result
 
 
@@ -188,16 +189,22 @@ def find_examples(
     registry: Registry,
     result: Distinctive,
     wanted: dict[str, set[tuple[str, str | None]]],
+    known: dict[tuple[str, str], Example] | None = None,
 ) -> None:
     """One example per wanted term and side: side (group, None) wants an article of that
     group, (group, "not") one of any other group. The counts know which article that is;
-    the input is read a second time and only those articles are cleaned and searched."""
+    the input is read a second time and only those articles are cleaned and searched.
+    `known`: examples found before in the same corpus (kept in the result store), used as
+    they are."""
     needed: dict[str, list[tuple[str, str]]] = {}  # article id -> [(term, example key)]
     for term, sides in wanted.items():
         for group, other in sides:
+            key = group if other is None else f"not {group}"
+            if known and (key, term) in known:
+                result.examples[(key, term)] = known[(key, term)]
+                continue
             place = result.counts.first(term, group, other=other == "not")
             if place is not None:
-                key = group if other is None else f"not {group}"
                 needed.setdefault(result.ids[place], []).append((term, key))
     if not needed:
         return

@@ -15,7 +15,7 @@ import hashlib
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -24,9 +24,9 @@ from typing import Any, Protocol
 from framing import cache
 from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
-from framing.config import CompareConfig
+from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import Article, read_inputs
-from framing.distinctive import Distinctive, distinctive
+from framing.distinctive import Distinctive, Example, distinctive
 from framing.document import Document, prepare
 from framing.errors import InputError, LexiconError, OutputError, Problem
 from framing.keyness import TermCounts
@@ -43,6 +43,9 @@ from framing.terms import TextTerms, compact_counts
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
 SCORING_VERSION = "2026-11-23.1"
+# Part of the key of a corpus's stored keyness examples: change it when finding or cutting
+# an example changes.
+EXAMPLES_VERSION = "examples 1"
 BATCH = 256  # articles per worker round trip and per cache transaction, per job
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
 
@@ -356,18 +359,19 @@ def run(
             if progress:
                 progress(len(batch))
         workers.close()
-        if store and vocabulary is not None and counts["articles"]:
-            vocabulary = _corpus_terms(store, scorer, corpus_key.digest(), vocabulary, waiting)
+        if not counts["articles"]:
+            raise InputError("no articles to compare: every input was empty or skipped")
+        found = None
+        if config.keyness and vocabulary is not None:
+            key = corpus_key.digest()
+            if store:
+                vocabulary = _corpus_terms(store, scorer, key, vocabulary, waiting)
+            names = [g.name for g in groups.sorted()]
+            found = _distinctive(config, config.keyness, scorer, store, vocabulary, names, ids, key)
     finally:
         workers.terminate()
         if store and own_store:
             store.close()
-    if not counts["articles"]:
-        raise InputError("no articles to compare: every input was empty or skipped")
-    found = None
-    if config.keyness and vocabulary is not None:
-        names = [g.name for g in groups.sorted()]
-        found = distinctive(config, config.keyness, scorer, vocabulary, names, ids, corpus_key.digest())
     return Result(
         config,
         lexicons,
@@ -406,6 +410,31 @@ def _corpus_terms(
             counted.add(group, stored[text], article)
     store.write_corpus_terms(key, counted.state())
     return counted
+
+
+def _distinctive(
+    config: CompareConfig,
+    keyness: KeynessConfig,
+    scorer: Scorer,
+    store: cache.Store | None,
+    counts: TermCounts,
+    groups: list[str],
+    ids: list[str],
+    corpus_key: bytes,
+) -> Distinctive:
+    """The keyness section, with the examples the store holds for this corpus (finding
+    them reads the input a second time) and the new ones kept there."""
+    examples_key = cache.digest(EXAMPLES_VERSION, corpus_key.hex(), _registry_key(scorer))
+    known = _examples_from_state(store.examples(examples_key)) if store else {}
+    found = distinctive(config, keyness, scorer, counts, groups, ids, corpus_key, known)
+    if store and found.examples != known:
+        state = {k: astuple(e) for k, e in found.examples.items()}
+        store.write_examples(examples_key, corpus_key, state)
+    return found
+
+
+def _examples_from_state(state: Any) -> dict[tuple[str, str], Example]:
+    return {k: Example(*v) for k, v in state.items()} if state else {}
 
 
 class Workers:
@@ -465,7 +494,7 @@ def _score_batch(
             note(f"{article.source}: article {article.id!r} has no text, skipped")
             continue
         slots.append(_Slot(article))
-    registry_key = "\n".join(f"{f}={h}" for f, h in sorted(scorer.registry.sha256.items()))
+    registry_key = _registry_key(scorer)
     for s in slots:
         a = s.article
         s.text_key = cache.digest(SCORING_VERSION, a.text)
@@ -528,6 +557,10 @@ def _score_batch(
             continue
         hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
         yield ArticleResult(s.article, s.base, hits, s.terms, s.text_key)
+
+
+def _registry_key(scorer: Scorer) -> str:
+    return "\n".join(f"{f}={h}" for f, h in sorted(scorer.registry.sha256.items()))
 
 
 def _terms_key(scorer: Scorer) -> str:
