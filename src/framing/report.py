@@ -17,7 +17,7 @@ from framing.compare import By, Group, HitKey, group_key
 from framing.distinctive import MAX_GROUPS, Distinctive, Example
 from framing.keyness import Comparison
 from framing.lexicon.load import Lexicon
-from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result, hit_key
+from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result
 from framing.score.lexicon import VOICES, Hit
 from framing.score.readability import MEASURES
 
@@ -585,7 +585,7 @@ def _article_json(a: ArticleResult, clean: CleanText) -> dict[str, object]:
         },
         "readability": {k: _r(v) for k, v in vars(b.readability).items()},
         "removed": [{"reason": r.reason, "start": r.start, "end": r.end} for r in b.removed],
-        "counts": _counts_json(Counter(hit_key(h) for h in a.hits), a.words),
+        "counts": _counts_json(Counter(a.scores().hits), a.words),
         "hits": hits,
     }
 
