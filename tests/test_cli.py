@@ -195,8 +195,9 @@ def test_cache_info_says_what_the_store_holds(tmp_path):
     # 5 seeds: one result each, one per (seed, lexicon file) for the 3 lexicon files, their
     # term counts, the sums of this one corpus, and its keyness tables (4 outlet types: content
     # site, forum repost, state-aligned, state media; each against the rest in words and in
-    # phrases: 8) and examples
+    # phrases: 8) and examples, and each article's lines of the report
     assert (
         "5 article results, 15 lexicon results, 3 lexicon versions, 5 term counts, "
-        "1 summed corpus term counts, 8 keyness tables, 1 sets of keyness examples" in r.stdout
+        "1 summed corpus term counts, 8 keyness tables, 1 sets of keyness examples, "
+        "5 articles' report lines" in r.stdout
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from framing import cache, distinctive, keyness, pipeline
+from framing import cache, distinctive, keyness, pipeline, writers
 from framing.config import CompareConfig, KeynessConfig
 from framing.writers import compare
 
@@ -177,6 +177,57 @@ def test_keyness_examples_are_kept_and_a_rerun_does_not_read_the_input_again(cor
         m.setattr(distinctive, "read_inputs", lambda *a: read.append(a) or pipeline.read_inputs(*a))
         render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert read
+
+
+def _count_rendered(monkeypatch) -> list[str]:
+    """The ids of the articles whose report lines are made from now on (not read from the store)."""
+    made: list[str] = []
+    original = writers.article_json
+
+    def counting(result, clean):
+        made.append(result.article.id)
+        return original(result, clean)
+
+    monkeypatch.setattr(writers, "article_json", counting)
+    return made
+
+
+def test_report_lines_are_kept_and_made_again_exactly_where_they_change(corpus, tmp_path, monkeypatch):
+    store = tmp_path / "store.sqlite"
+    made = _count_rendered(monkeypatch)
+    render(_config(corpus, tmp_path, cache=store))
+    assert len(made) == 7
+    made.clear()
+    warm = render(_config(corpus, tmp_path, cache=store))
+    assert made == []
+    fresh = render(_config(corpus, tmp_path))
+    assert (warm.md, warm.json) == (fresh.md, fresh.json)
+    made.clear()
+    # A lexicon edit: only the two articles whose hits it changes (x1, x2) are made again.
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    with (lexicons / "labels.csv").open("a", encoding="utf-8") as f:
+        f.write(f"hedge,{TERM},,\n")
+    edited = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert sorted(made) == ["x1", "x2"]
+    made.clear()
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (edited.md, edited.json) == (fresh.md, fresh.json)
+    made.clear()
+    # A new title in the manifest, same text: that article's lines are made again.
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("x1,Reuters,,,,,", "x1,Reuters,,,A | new title,,"),
+        encoding="utf-8",
+    )
+    retitled = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert made == ["x1"]
+    assert "A \\| new title" in retitled.md
+    made.clear()
+    # Other code writes other lines: every article is made again.
+    monkeypatch.setattr(cache, "code_key", lambda: "another version of framing")
+    render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert len(made) == 7
 
 
 def _never(*args: object, **kwargs: object) -> None:

@@ -14,6 +14,9 @@ What is kept, and what invalidates it:
 - `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
 - `corpus_terms`: those counts summed per group for a whole run, keyed by every article's
   text and group in order, so a re-run does not read and sum each text's counts again.
+- `reports`: each article's lines of the report (its JSON, its corpus row and its tagging
+  lines) with a key of everything they are made of (see pipeline._report_key): one row per
+  article's place in the input (source and id), used only while the key matches.
 - `keyness_tables`: each keyness table's JSON rows, by that corpus key, the keyness
   settings and the comparison. No lexicon enters a table, so a re-run after a lexicon edit
   writes the tables without sorting and formatting millions of rows again.
@@ -28,6 +31,7 @@ and rebuilt, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -57,9 +61,19 @@ CREATE TABLE IF NOT EXISTS terms (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS corpus_terms (key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (article BLOB PRIMARY KEY, key BLOB NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS keyness_examples (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 """
-_COUNTED = ("base", "hits", "lexicons", "terms", "corpus_terms", "keyness_tables", "keyness_examples")
+_COUNTED = (
+    "base",
+    "hits",
+    "lexicons",
+    "terms",
+    "corpus_terms",
+    "keyness_tables",
+    "keyness_examples",
+    "reports",
+)
 CORPUS_TERMS_KEPT = 3  # summed term counts of the last corpora compared (tens of MB each)
 
 
@@ -76,6 +90,17 @@ def digest(*parts: str) -> bytes:
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.digest()
+
+
+@functools.cache
+def code_key() -> str:
+    """A hash of framing's own source: part of the key of stored report lines, so that no
+    change to how they are written can leave old lines in a new report."""
+    h = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def pack(value: Any) -> bytes:
@@ -201,6 +226,20 @@ class Store:
             )
             self._forget_old_corpora()
 
+    def reports(self, wanted: Sequence[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+        """Stored report lines (still packed: the writer unpacks them) for (article, key)
+        pairs: by key, for the articles whose stored lines have that key."""
+        keys = dict(wanted)
+        sql = "SELECT article, key, data FROM reports WHERE article IN ({})"
+        return {k: d for a, k, d in self._select(sql, list(keys)) if keys[a] == k}
+
+    def write_reports(self, rows: Iterable[tuple[bytes, bytes, bytes]]) -> None:
+        """(article, key, packed lines): one row per article (its place in the input), the
+        last one written."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", rows)
+
     def keyness_table(self, key: bytes) -> str | None:
         row = self.db.execute("SELECT data FROM keyness_tables WHERE key = ?", (key,)).fetchone()
         return None if row is None else zlib.decompress(row[0]).decode("utf-8")
@@ -242,18 +281,7 @@ class Store:
             )
 
     def counts(self) -> dict[str, int]:
-        return {
-            t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in (
-                "base",
-                "hits",
-                "lexicons",
-                "terms",
-                "corpus_terms",
-                "keyness_tables",
-                "keyness_examples",
-            )
-        }
+        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _COUNTED}
 
 
 def clear(path: Path) -> bool:

@@ -368,7 +368,8 @@ def cache_info(cache_path: CacheOption = None) -> None:
         f"{path}: {size / 1e6:,.1f} MB; {counts['base']:,} article results, {counts['hits']:,} "
         f"lexicon results, {counts['lexicons']:,} lexicon versions, {counts['terms']:,} term counts, "
         f"{counts['corpus_terms']:,} summed corpus term counts, {counts['keyness_tables']:,} keyness tables, "
-        f"{counts['keyness_examples']:,} sets of keyness examples"
+        f"{counts['keyness_examples']:,} sets of keyness examples, "
+        f"{counts['reports']:,} articles' report lines"
     )
 
 

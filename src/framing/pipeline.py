@@ -74,6 +74,10 @@ class ArticleResult:
     hits: tuple[Hit, ...]
     terms: TextTerms | None = None  # None with keyness off, or while they wait in the store
     text_key: bytes = b""  # the text's key in the result store
+    # The key of the article's report lines (JSON, corpus row, tagging) in the result store,
+    # and those lines if the store has them: a re-run writes them without making them again.
+    report_key: tuple[bytes, bytes] | None = None  # (the article's place in the input, key)
+    stored_report: bytes | None = None
 
     @property
     def tag(self) -> Tag:
@@ -301,6 +305,7 @@ class _Slot:
     terms: TextTerms | None = None
     task: Task | None = None
     carried: list[str] | None = None  # lexicon files whose stored hits outlived an edit
+    report_key: tuple[bytes, bytes] | None = None
 
 
 def run(
@@ -547,6 +552,13 @@ def _score_batch(
             [(lex.sha256, [_identity(e) for e in lex.entries]) for lex in scorer.lexicons],
             new_terms,
         )
+    reports: dict[bytes, bytes] = {}
+    if store:
+        for s in slots:
+            assert s.base is not None and s.hits is not None
+            if s.base.words:
+                s.report_key = _report_key(s, [h for lex in scorer.lexicons for h in s.hits[lex.file]])
+        reports = store.reports([s.report_key for s in slots if s.report_key])
     for s in slots:
         assert s.base is not None and s.hits is not None
         if s.base.words == 0:
@@ -556,7 +568,21 @@ def _score_batch(
             note(f"{a.source}: article {a.id!r} has no words left after cleaning ({cut}), skipped")
             continue
         hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
-        yield ArticleResult(s.article, s.base, hits, s.terms, s.text_key)
+        report = reports.get(s.report_key[1]) if s.report_key else None
+        yield ArticleResult(s.article, s.base, hits, s.terms, s.text_key, s.report_key, report)
+
+
+def _report_key(s: _Slot, hits: list[Hit]) -> tuple[bytes, bytes]:
+    """The article's place in the input (source and id), and a key of everything its
+    report lines are made of: its result (the article key), the fields of the input shown,
+    each hit as the JSON shows it, and the code that writes them (any change to framing's
+    source makes every line again)."""
+    a = s.article
+    shown: list[tuple[object, ...]] = [(a.id, a.source, a.date, a.title)]
+    for h in hits:
+        e = h.entry
+        shown.append((e.lexicon, e.line, e.term, e.concept, e.frame, e.category, h.start, h.end, h.voice))
+    return cache.digest(a.source, a.id), cache.digest(cache.code_key(), s.article_key.hex(), repr(shown))
 
 
 def _registry_key(scorer: Scorer) -> str:

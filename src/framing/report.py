@@ -377,7 +377,7 @@ class Evidence:
         self.total: Counter[tuple[str, str]] = Counter()
         self._cells: Counter[tuple[str, ...]] = Counter()
 
-    def add(self, a: ArticleResult, clean: CleanText) -> None:
+    def add(self, a: ArticleResult) -> None:
         group = group_key(a.scores(), self.by) if a.hits else ""
         for h in a.hits:
             name = h.entry.concept or h.entry.category
@@ -388,11 +388,12 @@ class Evidence:
             if self._cells[cell] >= self.per_cell:
                 continue
             self._cells[cell] += 1
-            start, end = clean.span_to_original(h.start, h.end)
+            # a.clean is rebuilt only here, for the lines kept (few, in a large corpus)
+            start, end = a.clean.span_to_original(h.start, h.end)
             place = f"{md(a.tag.outlet)} · {md(a.tag.type)} · {md(a.article.date) or '–'}"
             self.kept.setdefault(where, []).append(
                 f"- {code(a.article.id)} · {place} · {md(label)}, {VOICE_WORDS[h.voice]} · "
-                f"chars {start}–{end}: {kwic(clean.text, h)}"
+                f"chars {start}–{end}: {kwic(a.clean.text, h)}"
             )
 
     def lines(self, lexicons: list[Lexicon]) -> list[str]:

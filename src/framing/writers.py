@@ -33,6 +33,8 @@ from framing.report import (
     tagging_lines,
 )
 
+REPORTS_PER_WRITE = 256  # articles' report lines kept in the store per transaction
+
 
 def _mkstemp(prefix: str, folder: Path) -> tuple[int, str]:
     """A new temporary file in `folder`, with the permissions a plainly created file would
@@ -84,15 +86,20 @@ class ReportStream:
     JSON are appended to temporary files beside the report (so memory does not grow with
     the corpus); finish() writes the summary and the tables, which need every article,
     then renames the files into place together. Until then nothing at OUT/NAME changes;
-    discard() (or an error) removes the temporary files."""
+    discard() (or an error) removes the temporary files.
 
-    def __init__(self, out: Path, name: str, by: By) -> None:
+    With a result store, each article's lines are kept in it, and an article that comes
+    with its stored lines (pipeline.ArticleResult.stored_report) is written from them."""
+
+    def __init__(self, out: Path, name: str, by: By, store: cache.Store | None = None) -> None:
         self.out = out
         self.name = name
         self.evidence = Evidence(by)
+        self.store = store
         self._files: tuple[IO[str], IO[str], IO[str], Path] | None = None
         self._made_out = False
         self._written = False
+        self._new_reports: list[tuple[bytes, bytes, bytes]] = []  # to keep in the store
 
     def _open(self) -> tuple[IO[str], IO[str], IO[str], Path]:
         """The temporary files, made at the first article: a run that fails before it
@@ -114,18 +121,33 @@ class ReportStream:
 
     def article(self, result: ArticleResult) -> None:
         rows, tagging, json_file, _ = self._open()
-        clean = result.clean
-        rows.write(corpus_row(result) + "\n")
-        tagging.write("".join(line + "\n" for line in tagging_lines(result)))
-        json_file.write((",\n" if self._written else "") + article_json(result, clean))
+        if result.stored_report is not None:
+            json_line, row, tags = cache.unpack(result.stored_report)
+        else:
+            json_line = article_json(result, result.clean)
+            row = corpus_row(result) + "\n"
+            tags = "".join(line + "\n" for line in tagging_lines(result))
+            if self.store and result.report_key:
+                self._new_reports.append((*result.report_key, cache.pack((json_line, row, tags))))
+                if len(self._new_reports) >= REPORTS_PER_WRITE:
+                    self._keep_reports()
+        rows.write(row)
+        tagging.write(tags)
+        json_file.write((",\n" if self._written else "") + json_line)
         self._written = True
-        self.evidence.add(result, clean)
+        self.evidence.add(result)
+
+    def _keep_reports(self) -> None:
+        if self.store and self._new_reports:
+            self.store.write_reports(self._new_reports)
+        self._new_reports = []
 
     def finish(self, result: Result, tables: TableRows = table_rows_json) -> list[Path]:
         md_target = self.out / f"{self.name}.md"
         json_target = self.out / f"{self.name}.json"
         md_tmp: Path | None = None
         rows, tagging, json_file, json_tmp = self._open()
+        self._keep_reports()
         try:
             for part in json_tail(result, tables):
                 json_file.write(part)
@@ -153,6 +175,7 @@ class ReportStream:
         return [md_target, json_target]
 
     def discard(self) -> None:
+        self._new_reports = []
         if self._files:
             rows, tagging, json_file, json_tmp = self._files
             for f in (rows, tagging, json_file):
@@ -197,8 +220,9 @@ def compare(
 ) -> tuple[Result, list[Path]]:
     """Run the comparison and write OUT/NAME.md and .json (into `stream` if given); nothing
     is written if it fails or is interrupted."""
-    stream = stream or ReportStream(config.out, config.name, config.by)
     store = cache.Store(config.cache) if config.cache else None
+    stream = stream or ReportStream(config.out, config.name, config.by)
+    stream.store = store
     try:
         try:
             result = run(config, stream, warn, progress, store)
