@@ -183,9 +183,11 @@ def vocabulary(doc: Document) -> str:
 
 
 # What a worker returns: the base (or None if it was not asked for), the hits of each lexicon
-# it was asked for, the text's vocabulary, and its term counts if asked for.
+# it was asked for, the text's vocabulary (for the store: "" without one), and its term
+# counts if asked for.
 Outcome = tuple[Base | None, dict[str, list[StoredHit]], str, TextTerms | None]
-Task = tuple[Article, bool, tuple[str, ...], bool]
+# (article, base wanted, lexicon files wanted, term counts wanted, vocabulary wanted)
+Task = tuple[Article, bool, tuple[str, ...], bool, bool]
 
 
 class Scorer:
@@ -200,14 +202,16 @@ class Scorer:
         self.by_file = {lex.file: LexiconScorer([lex]) for lex in lexicons}
         self.index = {lex.file: {id(e): i for i, e in enumerate(lex.entries)} for lex in lexicons}
 
-    def score(self, article: Article, base: bool, lexicons: Iterable[str], terms: bool = False) -> Outcome:
+    def score(
+        self, article: Article, base: bool, lexicons: Iterable[str], terms: bool = False, vocab: bool = True
+    ) -> Outcome:
         cleaned = clean(article.text)
         doc = prepare(cleaned.text)
         found = {file: [_stored(self, file, h) for h in self.by_file[file].hits(doc)] for file in lexicons}
         return (
             score_base(article, cleaned, doc, self.registry) if base else None,
             found,
-            vocabulary(doc),
+            vocabulary(doc) if vocab else "",
             self.term_counts(doc) if terms else None,
         )
 
@@ -457,7 +461,7 @@ class Workers:
     def map(self, tasks: list[Task]) -> Iterator[Outcome]:
         if not tasks:
             return iter(())
-        if not self.started and not any(base for _, base, _, _ in tasks):
+        if not self.started and not any(task[1] for task in tasks):
             # Only lexicon matching or term counting (after a lexicon edit): cheap, and it
             # needs neither the dictionaries nor other processes.
             _init_worker(self.scorer, in_process=True)
@@ -515,7 +519,7 @@ def _score_batch(
         missing = all_files if s.hits is None else tuple(f for f in all_files if f not in s.hits)
         need_terms = want_terms and s.text_key not in stored_terms
         if s.base is None or missing or need_terms:
-            s.task = (s.article, s.base is None, missing, need_terms)
+            s.task = (s.article, s.base is None, missing, need_terms, store is not None)
     tasks = [s.task for s in slots if s.task]
     outcomes = workers.map(tasks)
     new_bases, new_hits, new_vocab, new_terms = [], [], [], []
@@ -543,7 +547,8 @@ def _score_batch(
                 lex = scorer.lexicons[all_files.index(file)]
                 s.hits[file] = [Edits.hit(lex.entries[i], rest) for i, *rest in stored]
                 new_hits.append((s.text_key, file, lex.sha256, cache.pack(stored)))
-            new_vocab.append((s.text_key, vocab))
+            if store:
+                new_vocab.append((s.text_key, vocab))
     if store:
         store.write(
             new_bases,
