@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -328,3 +329,14 @@ def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(corpus, tmp_p
         compare(_config(corpus, tmp_path, jobs=2), progress=interrupt)
     assert sorted(p.name for p in out.iterdir()) == ["t.md"]
     assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
+
+
+def test_kept_text_comes_back_whole_in_parts_split_inside_characters():
+    # Parts of 1,000 bytes cut two-, three- and four-byte UTF-8 characters apart; the
+    # incremental decoder must put them back together.
+    text = "αβγ « plain » 😀 ‖ " * 5000
+    data = zlib.compress(text.encode("utf-8"), 1)
+    parts = list(cache.unpack_text(data, part=1000))
+    assert len(parts) > 100
+    assert "".join(parts) == text
+    assert "".join(cache.unpack_text(zlib.compress(b""))) == ""

@@ -31,6 +31,7 @@ and rebuilt, never trusted.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import hashlib
 import os
@@ -38,7 +39,7 @@ import pickle
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,17 @@ def code_key() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def unpack_text(data: bytes, part: int = 1 << 23) -> Iterator[str]:
+    """zlib-compressed UTF-8 text, a part of at most `part` bytes at a time: a kept keyness
+    table of a large corpus is hundreds of megabytes of text."""
+    inflate = zlib.decompressobj()
+    decode = codecs.getincrementaldecoder("utf-8")()
+    while data:
+        yield decode.decode(inflate.decompress(data, part))
+        data = inflate.unconsumed_tail
+    yield decode.decode(inflate.flush(), final=True)
 
 
 def pack(value: Any) -> bytes:
@@ -240,9 +252,10 @@ class Store:
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", rows)
 
-    def keyness_table(self, key: bytes) -> str | None:
+    def keyness_table(self, key: bytes) -> bytes | None:
+        """A kept table, zlib-compressed UTF-8 (see `unpack_text`)."""
         row = self.db.execute("SELECT data FROM keyness_tables WHERE key = ?", (key,)).fetchone()
-        return None if row is None else zlib.decompress(row[0]).decode("utf-8")
+        return None if row is None else bytes(row[0])
 
     def write_keyness_table(self, key: bytes, corpus: bytes, data: bytes) -> None:
         """Keep a table (zlib-compressed UTF-8) while its corpus's summed counts are kept."""

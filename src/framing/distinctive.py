@@ -67,16 +67,16 @@ class Distinctive:
         k = self.config
         return listed_rows(self.counts, c, k.prior, k.variance, k.min_count, frozenset(self.marks))
 
-    def table_key(self, c: Comparison, form: str) -> bytes | None:
-        """The key of `table(c)` written in the form `form` (its writer's version) in the
-        result store: the corpus, the keyness settings and the comparison. None when the
-        corpus is not known."""
+    def table_key(self, c: Comparison, code: str) -> bytes | None:
+        """The key of `table(c)` in the result store: the corpus, the keyness settings, the
+        comparison and `code`, the version of the code that makes and writes it. None when
+        the corpus is not known."""
         if not self.corpus_key:
             return None
         k = self.config
         h = hashlib.blake2b(self.corpus_key, digest_size=16)
         background = sorted((k.prior.background or {}).items())
-        settings = (form, k.prior.kind, k.prior.value, background, k.variance, k.min_count)
+        settings = (code, k.prior.kind, k.prior.value, background, k.variance, k.min_count)
         parts = (*settings, sorted(k.stop_words), c.group_i, c.group_j, c.n)
         h.update(repr(parts).encode("utf-8", "surrogatepass"))
         return h.digest()

@@ -43,9 +43,6 @@ from framing.terms import TextTerms, compact_counts
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
 SCORING_VERSION = "2026-11-23.1"
-# Part of the key of a corpus's stored keyness examples: change it when finding or cutting
-# an example changes.
-EXAMPLES_VERSION = "examples 1"
 BATCH = 256  # articles per worker round trip and per cache transaction, per job
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
 
@@ -309,6 +306,7 @@ class _Slot:
     terms: TextTerms | None = None
     task: Task | None = None
     carried: list[str] | None = None  # lexicon files whose stored hits outlived an edit
+    all_hits: tuple[Hit, ...] = ()  # every lexicon's hits, in lexicon order
     report_key: tuple[bytes, bytes] | None = None
 
 
@@ -432,8 +430,9 @@ def _distinctive(
     corpus_key: bytes,
 ) -> Distinctive:
     """The keyness section, with the examples the store holds for this corpus (finding
-    them reads the input a second time) and the new ones kept there."""
-    examples_key = cache.digest(EXAMPLES_VERSION, corpus_key.hex(), _registry_key(scorer))
+    them reads the input a second time) and the new ones kept there. Their key holds the
+    registry (it names the outlets shown) and framing's source (it finds and cuts them)."""
+    examples_key = cache.digest(cache.code_key(), corpus_key.hex(), _registry_key(scorer))
     known = _examples_from_state(store.examples(examples_key)) if store else {}
     found = distinctive(config, keyness, scorer, counts, groups, ids, corpus_key, known)
     if store and found.examples != known:
@@ -557,27 +556,25 @@ def _score_batch(
             [(lex.sha256, [_identity(e) for e in lex.entries]) for lex in scorer.lexicons],
             new_terms,
         )
-    reports: dict[bytes, bytes] = {}
-    if store:
-        for s in slots:
-            assert s.base is not None and s.hits is not None
-            if s.base.words:
-                s.report_key = _report_key(s, [h for lex in scorer.lexicons for h in s.hits[lex.file]])
-        reports = store.reports([s.report_key for s in slots if s.report_key])
     for s in slots:
         assert s.base is not None and s.hits is not None
+        s.all_hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
+        if store and s.base.words:
+            s.report_key = _report_key(s, s.all_hits)
+    reports = store.reports([s.report_key for s in slots if s.report_key]) if store else {}
+    for s in slots:
+        assert s.base is not None
         if s.base.words == 0:
             # Zero words would give every rate and readability score a false value.
             cut = ", ".join(sorted({r.reason for r in s.base.removed})) or "no words"
             a = s.article
             note(f"{a.source}: article {a.id!r} has no words left after cleaning ({cut}), skipped")
             continue
-        hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
         report = reports.get(s.report_key[1]) if s.report_key else None
-        yield ArticleResult(s.article, s.base, hits, s.terms, s.text_key, s.report_key, report)
+        yield ArticleResult(s.article, s.base, s.all_hits, s.terms, s.text_key, s.report_key, report)
 
 
-def _report_key(s: _Slot, hits: list[Hit]) -> tuple[bytes, bytes]:
+def _report_key(s: _Slot, hits: tuple[Hit, ...]) -> tuple[bytes, bytes]:
     """The article's place in the input (source and id), and a key of everything its
     report lines are made of: its result (the article key), the fields of the input shown,
     each hit as the JSON shows it, and the code that writes them (any change to framing's

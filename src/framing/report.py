@@ -629,8 +629,6 @@ def _group_json(g: Group) -> dict[str, object]:
 # is in a lexicon is said once, in "lexicon_marks", not in every table: the tables then stay
 # the same across lexicon edits, and the result store can keep them (see writers.py).
 KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2"]
-# Part of a stored table's key: change it whenever table_rows_json writes other text.
-TABLE_JSON = "keyness rows 1"
 
 TableRows = Callable[[Distinctive, Comparison], Iterable[str]]
 

@@ -19,7 +19,6 @@ from framing.errors import OutputError
 from framing.keyness import Comparison
 from framing.pipeline import ArticleResult, Result, run
 from framing.report import (
-    TABLE_JSON,
     TAGGING_INTRO,
     Evidence,
     TableRows,
@@ -196,10 +195,12 @@ def stored_tables(store: cache.Store) -> TableRows:
     formatting millions of rows again."""
 
     def rows(d: Distinctive, c: Comparison) -> Iterator[str]:
-        key = d.table_key(c, TABLE_JSON)
+        # framing's source is part of the key: no change to the statistics or to how rows
+        # are written can leave an old table in a new report.
+        key = d.table_key(c, cache.code_key())
         kept = store.keyness_table(key) if key is not None else None
         if kept is not None:
-            yield kept
+            yield from cache.unpack_text(kept)
             return
         packer = zlib.compressobj(1)
         data = []
