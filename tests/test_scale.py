@@ -36,7 +36,7 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     # Several batches even for a handful of articles, so batch edges are exercised.
-    monkeypatch.setattr(pipeline, "BATCH", 2)
+    monkeypatch.setattr(pipeline, "READ_BATCH", 2)
 
 
 def _config(corpus: Path, tmp_path: Path, **changes: object) -> CompareConfig:
@@ -340,3 +340,25 @@ def test_kept_text_comes_back_whole_in_parts_split_inside_characters():
     assert len(parts) > 100
     assert "".join(parts) == text
     assert "".join(cache.unpack_text(zlib.compress(b""))) == ""
+
+
+def test_warnings_come_in_the_same_order_whatever_the_jobs(tmp_path, monkeypatch):
+    # Reader warnings (a binary file) and the pipeline's own (a text with nothing left)
+    # interleave by batch: the batches must be the same for every --jobs.
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    texts = {
+        "01": "NATO met in Brussels. The alliance said so.\n",
+        "02": "Share on Facebook\nShare on Twitter\n",  # nothing left after cleaning
+        "04": "Moscow called it a bloc.\n",
+        "05": "The bloc met again.\n",
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    (folder / "03.txt").write_bytes(b"\x00\x01binary")
+    monkeypatch.setattr(pipeline, "READ_BATCH", 2)
+    one = render(_config(folder, tmp_path, jobs=1))
+    two = render(_config(folder, tmp_path, jobs=2))
+    assert len(one.warnings) >= 2
+    assert two.warnings == one.warnings
+    assert (two.md, two.json) == (one.md, one.json)

@@ -43,7 +43,9 @@ from framing.terms import TextTerms, compact_counts
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
 SCORING_VERSION = "2026-11-23.1"
-BATCH = 256  # articles per worker round trip and per cache transaction, per job
+# Articles read, looked up in the store and sent to the workers at a time: one number
+# whatever --jobs is, so that warnings come in the same order, and so the same bytes.
+READ_BATCH = 512
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
 
 
@@ -346,25 +348,23 @@ def run(
     workers = Workers(scorer, config.jobs)
     try:
         articles = read_inputs(list(config.inputs), note)
-        while batch := list(islice(articles, BATCH * max(1, config.jobs))):
-            for result in _score_batch(batch, scorer, store, workers, note, counts, vocabulary is not None):
-                counts["articles"] += 1
-                counts["unknown"] += result.tag.type == "unknown"
-                outlets.add(result.tag.outlet)
-                scores = result.scores()
-                groups.add(scores)
-                if vocabulary is not None:
-                    group = group_key(scores, config.by)
-                    corpus_key.update(result.text_key + group.encode("utf-8", "surrogatepass") + b"\0")
-                    if result.terms is None:
-                        waiting.append((len(ids), result.text_key, group))
-                    else:
-                        vocabulary.add(group, result.terms, len(ids))
-                    ids.append(result.article.id)
-                if sink:
-                    sink.article(result)
-            if progress:
-                progress(len(batch))
+        want_terms = vocabulary is not None
+        for result in _scored(articles, scorer, store, workers, note, counts, want_terms, progress):
+            counts["articles"] += 1
+            counts["unknown"] += result.tag.type == "unknown"
+            outlets.add(result.tag.outlet)
+            scores = result.scores()
+            groups.add(scores)
+            if vocabulary is not None:
+                group = group_key(scores, config.by)
+                corpus_key.update(result.text_key + group.encode("utf-8", "surrogatepass") + b"\0")
+                if result.terms is None:
+                    waiting.append((len(ids), result.text_key, group))
+                else:
+                    vocabulary.add(group, result.terms, len(ids))
+                ids.append(result.article.id)
+            if sink:
+                sink.article(result)
         workers.close()
         if not counts["articles"]:
             raise InputError("no articles to compare: every input was empty or skipped")
@@ -408,8 +408,8 @@ def _corpus_terms(
     if summed is not None:
         return summed
     stop = _terms_key(scorer)
-    for i in range(0, len(waiting), BATCH):
-        chunk = waiting[i : i + BATCH]
+    for i in range(0, len(waiting), READ_BATCH):
+        chunk = waiting[i : i + READ_BATCH]
         stored = store.terms([text for _, text, _ in chunk], stop)
         for article, text, group in chunk:
             if text not in stored:
@@ -487,21 +487,45 @@ class Workers:
             self.pool.terminate()
 
 
-def _score_batch(
-    batch: list[Article],
+def _scored(
+    articles: Iterator[Article],
     scorer: Scorer,
     store: cache.Store | None,
     workers: Workers,
     note: Callable[[str], None],
     counts: dict[str, int],
-    want_terms: bool = False,
+    want_terms: bool,
+    progress: Callable[[int], None] | None,
 ) -> Iterator[ArticleResult]:
-    slots = []
-    for article in batch:
-        if not article.text.strip():
-            note(f"{article.source}: article {article.id!r} has no text, skipped")
-            continue
-        slots.append(_Slot(article))
+    """Every article's result, in input order, a batch at a time. The next batch goes to
+    the workers before this one's results are stored and handed on, so the workers score
+    while this process writes the store and the report."""
+    pending: _Batch | None = None
+    while True:
+        batch = list(islice(articles, READ_BATCH))
+        following = _submit(batch, scorer, store, workers, want_terms) if batch else None
+        if pending is not None:
+            yield from _finish(pending, scorer, store, note, counts)
+            if progress:
+                progress(pending.size)
+        if following is None:
+            return
+        pending = following
+
+
+@dataclass
+class _Batch:
+    size: int  # articles read
+    empty: list[Article]  # no text: skipped (noted when the batch is finished, in order)
+    slots: list[_Slot]
+    outcomes: Iterator[Outcome]  # of the slots with a task, in order
+
+
+def _submit(
+    batch: list[Article], scorer: Scorer, store: cache.Store | None, workers: Workers, want_terms: bool
+) -> _Batch:
+    """What the store holds for each article of the batch, and the rest sent to be scored."""
+    slots = [_Slot(a) for a in batch if a.text.strip()]
     registry_key = _registry_key(scorer)
     for s in slots:
         a = s.article
@@ -519,8 +543,22 @@ def _score_batch(
         need_terms = want_terms and s.text_key not in stored_terms
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms, store is not None)
-    tasks = [s.task for s in slots if s.task]
-    outcomes = workers.map(tasks)
+    outcomes = workers.map([s.task for s in slots if s.task])
+    return _Batch(len(batch), [a for a in batch if not a.text.strip()], slots, outcomes)
+
+
+def _finish(
+    batch: _Batch,
+    scorer: Scorer,
+    store: cache.Store | None,
+    note: Callable[[str], None],
+    counts: dict[str, int],
+) -> Iterator[ArticleResult]:
+    """The batch's scores collected and stored, then its results, in input order."""
+    for article in batch.empty:
+        note(f"{article.source}: article {article.id!r} has no text, skipped")
+    slots, outcomes = batch.slots, batch.outcomes
+    all_files = tuple(lex.file for lex in scorer.lexicons)
     new_bases, new_hits, new_vocab, new_terms = [], [], [], []
     for s in slots:
         for file in s.carried or []:
