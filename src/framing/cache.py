@@ -149,6 +149,9 @@ class Store:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            # 64 MB of pages (SQLite's default is 2 MB): the keys are hashes, so every insert
+            # and lookup lands on a random page of a store of hundreds of MB.
+            db.execute("PRAGMA cache_size=-65536")
             check = db.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
