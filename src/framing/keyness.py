@@ -509,6 +509,20 @@ def compare(
     return Comparison(group_i, other, n, *table.rows(counts, n, picked), size if excerpt is not None else -1)
 
 
+def _table_of(
+    counts: TermCounts,
+    c: Comparison,
+    prior: Prior,
+    variance: Variance,
+    min_count: int,
+    always: frozenset[str],
+    rows: Literal["all", "counted", "listed"],
+) -> _Sorted:
+    """`_sorted` for comparison `c` (made by `compare`) again."""
+    other = None if c.group_j == "rest" else c.group_j
+    return _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, always, rows)
+
+
 def table_parts(
     counts: TermCounts,
     c: Comparison,
@@ -519,8 +533,7 @@ def table_parts(
 ) -> Iterator[Comparison]:
     """The rows of comparison `c` for every term used at least `min_count` times, in
     order, `part` rows at a time. No lexicon changes them (see `listed_rows`)."""
-    other = None if c.group_j == "rest" else c.group_j
-    table = _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, frozenset(), "counted")
+    table = _table_of(counts, c, prior, variance, min_count, frozenset(), "counted")
     for start in range(0, max(len(table.keys), 1), part):
         yield Comparison(c.group_i, c.group_j, c.n, *table.rows(counts, c.n, slice(start, start + part)))
 
@@ -535,6 +548,5 @@ def listed_rows(
 ) -> Comparison:
     """The rows of comparison `c` for the `always` terms used fewer than `min_count` times
     (but used), in order: with `table_parts`, the whole table."""
-    other = None if c.group_j == "rest" else c.group_j
-    table = _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, always, "listed")
+    table = _table_of(counts, c, prior, variance, min_count, always, "listed")
     return Comparison(c.group_i, c.group_j, c.n, *table.rows(counts, c.n, slice(None)))
