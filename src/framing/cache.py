@@ -126,7 +126,6 @@ def unpack(data: bytes) -> Any:
 class Store:
     def __init__(self, path: Path, warn: Any = None) -> None:
         self.path = path
-        self.rebuilt = False
         self.notes: list[str] = []  # what the report should say about the store (a rebuild)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +140,6 @@ class Store:
             self.notes.append(f"{path}: the cache was unreadable ({e}); moved to {aside.name} and rebuilt")
             if warn:
                 warn(self.notes[-1])
-            self.rebuilt = True
             self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -229,17 +227,24 @@ class Store:
         for table in ("keyness_tables", "keyness_examples"):
             self.db.execute(f"DELETE FROM {table} WHERE corpus NOT IN (SELECT key FROM corpus_terms)")
 
-    def examples(self, key: bytes) -> Any:
-        row = self.db.execute("SELECT data FROM keyness_examples WHERE key = ?", (key,)).fetchone()
-        return None if row is None else unpack(row[0])
+    def _kept(self, table: str, key: bytes) -> bytes | None:
+        """A row's data from a table kept per corpus (keyness_tables, keyness_examples)."""
+        row = self.db.execute(f"SELECT data FROM {table} WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
 
-    def write_examples(self, key: bytes, corpus: bytes, value: Any) -> None:
+    def _keep(self, table: str, key: bytes, corpus: bytes, data: bytes) -> None:
+        """Keep a row of a table kept per corpus, while that corpus's summed counts are."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute(
-                "INSERT OR REPLACE INTO keyness_examples VALUES (?, ?, ?)", (key, corpus, pack(value))
-            )
+            self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", (key, corpus, data))
             self._forget_old_corpora()
+
+    def examples(self, key: bytes) -> Any:
+        data = self._kept("keyness_examples", key)
+        return None if data is None else unpack(data)
+
+    def write_examples(self, key: bytes, corpus: bytes, value: Any) -> None:
+        self._keep("keyness_examples", key, corpus, pack(value))
 
     def reports(self, wanted: Sequence[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
         """Stored report lines (still packed: the writer unpacks them) for (article, key)
@@ -257,15 +262,11 @@ class Store:
 
     def keyness_table(self, key: bytes) -> bytes | None:
         """A kept table, zlib-compressed UTF-8 (see `unpack_text`)."""
-        row = self.db.execute("SELECT data FROM keyness_tables WHERE key = ?", (key,)).fetchone()
-        return None if row is None else bytes(row[0])
+        return self._kept("keyness_tables", key)
 
     def write_keyness_table(self, key: bytes, corpus: bytes, data: bytes) -> None:
         """Keep a table (zlib-compressed UTF-8) while its corpus's summed counts are kept."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute("INSERT OR REPLACE INTO keyness_tables VALUES (?, ?, ?)", (key, corpus, data))
-            self._forget_old_corpora()
+        self._keep("keyness_tables", key, corpus, data)
 
     def lexicon(self, sha: str) -> Any:
         row = self.db.execute("SELECT data FROM lexicons WHERE sha = ?", (sha,)).fetchone()
