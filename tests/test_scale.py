@@ -66,12 +66,16 @@ def test_a_cached_rerun_gives_the_bytes_of_no_cache(corpus, tmp_path, small_batc
     assert (warm.md, warm.json) == (fresh.md, fresh.json)
 
 
-def _summed_corpora(store: Path) -> int:
+def _rows_in(store: Path, table: str) -> int:
     db = cache.Store(store)
     try:
-        return db.counts()["corpus_terms"]
+        return db.counts()[table]
     finally:
         db.close()
+
+
+def _summed_corpora(store: Path) -> int:
+    return _rows_in(store, "corpus_terms")
 
 
 def _count_adds(monkeypatch) -> list[str]:
@@ -124,11 +128,7 @@ def test_sums_stored_by_another_version_are_summed_again(corpus, tmp_path, monke
 
 
 def _stored_tables(store: Path) -> int:
-    db = cache.Store(store)
-    try:
-        return db.counts()["keyness_tables"]
-    finally:
-        db.close()
+    return _rows_in(store, "keyness_tables")
 
 
 def test_keyness_tables_are_kept_and_serve_a_rerun_after_a_lexicon_edit(corpus, tmp_path, monkeypatch):
