@@ -1,6 +1,12 @@
+import gzip
+import json
+
 import pytest
 
-from framing.text import norm_key, sentences, term_tokens, tokens, word_count
+from framing.clean import clean
+from framing.text import norm_key, sentences, term_tokens, tokens, tokens_and_words, word_count
+
+from helpers import SEEDS, SHARED
 
 
 def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
@@ -62,3 +68,45 @@ def test_empty_text_has_no_sentences():
 )
 def test_norm_key_is_the_tokens_casefolded_and_joined(text):
     assert norm_key(text) == " ".join(tokens(text).norms)
+
+
+# The vectorised tokeniser must find exactly what the two regexes find. Edge cases: empty,
+# only separators, underscores (a word character that is not a token character), one and two
+# joiners in a row, every joiner, case folding that changes length, a NUL (the separator the
+# vectorised path joins tokens with), a lone surrogate, and characters beyond the Basic
+# Multilingual Plane (the regex path).
+TOKENISER_EDGES = [
+    "",
+    " \n\t ",
+    "a",
+    "_",
+    "a_b __x__",
+    "x-y x--y x- -y",
+    "don't rock ’n’ roll ‐x‑y‐ NATO-Russia",
+    "Straße İstanbul ﬁne ǅemal ΣΊΣΥΦΟΣ",
+    "a\0b",
+    "a\ud800b",
+    "😀 ok 𝐁old",
+    "12,000 U.S. troops; 3.5%",
+]
+
+
+@pytest.mark.parametrize("text", TOKENISER_EDGES)
+def test_vectorised_tokens_and_words_equal_the_regexes(text):
+    assert tokens_and_words(text) == (tokens(text), word_count(text))
+
+
+def test_vectorised_tokens_and_words_equal_the_regexes_on_the_seeds():
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for t in (text, clean(text).text):
+            assert tokens_and_words(t) == (tokens(t), word_count(t)), path.name
+
+
+@pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="shared corpora not found beside the project")
+def test_vectorised_tokens_and_words_equal_the_regexes_on_real_articles():
+    texts = [json.loads(line)["text"] for line in (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8")]
+    with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
+        texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
+    differ = [i for i, t in enumerate(texts) if tokens_and_words(t) != (tokens(t), word_count(t))]
+    assert differ == []

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from framing.quotes import Quote, quotations
-from framing.text import Tokens, sentences, tokens, word_count
+from framing.text import Tokens, sentences, tokens_and_words
 
 
 @dataclass(frozen=True)
@@ -28,4 +28,5 @@ class Document:
 
 def prepare(text: str) -> Document:
     quotes = quotations(text)
-    return Document(text, tokens(text), sentences(text), quotes, word_count(text), [q.start for q in quotes])
+    toks, words = tokens_and_words(text)
+    return Document(text, toks, sentences(text), quotes, words, [q.start for q in quotes])

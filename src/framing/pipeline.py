@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from framing import cache
+from framing import text as text_module
 from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
 from framing.config import CompareConfig, KeynessConfig
@@ -470,6 +471,7 @@ class Workers:
             # Loaded once here, before the fork, and shared by every worker.
             readability_module.warm_up()
             sentiment_module.warm_up()
+            text_module.warm_up()
             _init_worker(self.scorer, in_process=True)
             if self.jobs > 1:
                 self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _init_worker, (self.scorer,))

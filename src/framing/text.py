@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
 
 # A match token is a run of letters or digits: "Crimea’s" is "crimea" + "s", "so-called" is
 # "so" + "called". Lexicon terms are tokenised the same way, so both spellings meet.
@@ -40,6 +44,58 @@ def tokens(text: str) -> Tokens:
     # token: a fifth faster than list comprehensions.
     norms = "\0".join(map(re.Match.group, found)).casefold().split("\0") if found else []
     return Tokens(list(map(re.Match.start, found)), list(map(re.Match.end, found)), norms)
+
+
+@cache
+def _is_token_char() -> NDArray[np.bool_]:
+    """For each character of the Basic Multilingual Plane, whether _TOKEN matches it."""
+    char = re.compile(r"[^\W_]").match
+    return np.array([char(chr(c)) is not None for c in range(0x10000)], dtype=bool)
+
+
+@cache
+def _is_joiner() -> NDArray[np.bool_]:
+    """The same for the characters that join two tokens into one _WORD."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in "-‐‑'’"]] = True
+    return table
+
+
+def warm_up() -> None:
+    """Build the character tables now (once, before worker processes are forked)."""
+    _is_token_char()
+    _is_joiner()
+
+
+def tokens_and_words(text: str) -> tuple[Tokens, int]:
+    """tokens(text) and word_count(text) in one vectorised pass over the code points.
+
+    A token is a maximal run of characters that _TOKEN matches, so a table lookup per
+    character and the run edges find the same tokens as the regex; a word (_WORD) is a chain
+    of tokens joined by exactly one hyphen or apostrophe. About four times faster than the
+    regexes on news text; texts with characters beyond the table take the regex path."""
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(chars):
+        return Tokens([], [], []), 0
+    if int(chars.max()) > 0xFFFF:
+        return tokens(text), word_count(text)
+    inside = _is_token_char()[chars]
+    edges = np.diff(inside.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    if not len(starts):
+        return Tokens([], [], []), 0
+    # Each token followed by one separator character: NUL, never part of a text's token.
+    ends_token = np.zeros(len(chars), dtype=bool)
+    ends_token[ends[ends < len(chars)]] = True
+    kept = np.where(inside, chars, 0)[inside | ends_token]
+    norms = kept.tobytes().decode("utf-32-le").casefold().split("\0")
+    if len(norms) > len(starts):  # the text ends with a separator
+        norms.pop()
+    gaps = starts[1:] - ends[:-1]
+    joined = (gaps == 1) & _is_joiner()[chars[ends[:-1]]]
+    words = len(starts) - int(np.count_nonzero(joined))
+    return Tokens(starts.tolist(), ends.tolist(), norms), words
 
 
 def norm_key(text: str) -> str:
