@@ -110,3 +110,27 @@ def test_vectorised_tokens_and_words_equal_the_regexes_on_real_articles():
         texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
     differ = [i for i, t in enumerate(texts) if tokens_and_words(t) != (tokens(t), word_count(t))]
     assert differ == []
+
+
+ABBREVIATION_EDGES = [
+    "Visit www.example.com. Then leave.",
+    "ABCDEFGHIJU.S. Then more. And Mr. Smith. Then x.y.z.a.b.c.d.e.f.g. Next one.",
+    "He met Gen. Tod D. Wolters. Then a.m. Now.",
+    "Prices rose 3.5. Then 12345678901. Next. Supercalifragilistic. Yes.",
+    "A. B. C. D. Done.",
+    "It rose approx. 5 units in Sept. Last year it fell.",
+]
+
+
+def test_abbreviations_looked_for_in_a_window_split_as_a_search_from_the_sentence_start(monkeypatch):
+    import framing.text
+
+    corpus_texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    windowed = [sentences(t) for t in ABBREVIATION_EDGES + corpus_texts]
+    monkeypatch.setattr(framing.text, "_ABBREVIATION_WINDOW", 10**9)  # the search from the start
+    assert windowed == [sentences(t) for t in ABBREVIATION_EDGES + corpus_texts]
+    # by hand: "Gen.", "D.", "a.m.", "approx." and "Sept." do not end a sentence
+    text = ABBREVIATION_EDGES[2]
+    assert [text[s:e] for s, e in sentences(text)] == ["He met Gen. Tod D. Wolters.", "Then a.m. Now."]
+    text = ABBREVIATION_EDGES[-1]
+    assert [text[s:e] for s, e in sentences(text)] == [text]

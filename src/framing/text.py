@@ -133,6 +133,8 @@ _ABBREVIATIONS = frozenset(
 # something that can start a sentence.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[–—-]?\s?[A-Z0-9А-ЯЁ])")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_WORD_OR_DOT = re.compile(r"[\w.]")
+_ABBREVIATION_WINDOW = 10  # more than the longest abbreviation (6 characters) and its dot
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -156,8 +158,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, start: int, dot_end: int, mark: str) -> bool:
     if not mark.startswith("."):
         return False
-    before = _WORD_BEFORE.search(text, start, dot_end)
-    if before is None:
+    # The word before the dot, looked for in the last few characters only: searching from
+    # the sentence start made this quadratic in the sentence's length. A run of word
+    # characters that reaches past the window is longer than any abbreviation or initial.
+    lo = max(start, dot_end - _ABBREVIATION_WINDOW)
+    before = _WORD_BEFORE.search(text, lo, dot_end)
+    if before is None or (before.start() == lo > start and _WORD_OR_DOT.match(text, lo - 1)):
         return False
     word = before.group(1)
     # An initial ("Tod D. Wolters") or a listed abbreviation.
