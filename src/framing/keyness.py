@@ -167,7 +167,7 @@ class TermCounts:
         return i
 
     def _append(
-        self, n: int, group: str, keys: NDArray[np.int64], counts: NDArray[np.int64], article: int
+        self, n: int, group: str, keys: NDArray[np.int64], counts: NDArray[np.int32], article: int
     ) -> None:
         part = (keys, counts.astype(np.int32), np.full(len(keys), article, dtype=np.int32))
         self._pending.setdefault((n, group), []).append(part)

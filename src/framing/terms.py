@@ -52,10 +52,12 @@ class TextTerms:
     distinct words with their counts, and its phrases as pairs of indices into them."""
 
     words: tuple[str, ...]
-    counts: NDArray[np.int64]
-    first: NDArray[np.int64]  # phrase: index of its first word
-    second: NDArray[np.int64]  # and of its second
-    pair_counts: NDArray[np.int64]
+    # 32-bit: these go through a pipe and the result store for every text, and half the
+    # bytes is half the pickling and compression.
+    counts: NDArray[np.int32]
+    first: NDArray[np.int32]  # phrase: index of its first word
+    second: NDArray[np.int32]  # and of its second
+    pair_counts: NDArray[np.int32]
 
     @property
     def pairs(self) -> list[tuple[int, int, int]]:
@@ -94,8 +96,8 @@ def compact_counts(doc: Document, stop_words: frozenset[str] = frozenset()) -> T
         pair_counts = pair_counts[kept_pairs]
     return TextTerms(
         tuple(words),
-        word_counts.astype(np.int64),
-        first.astype(np.int64),
-        second.astype(np.int64),
-        pair_counts.astype(np.int64),
+        word_counts.astype(np.int32),
+        first.astype(np.int32),
+        second.astype(np.int32),
+        pair_counts.astype(np.int32),
     )
