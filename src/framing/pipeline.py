@@ -179,7 +179,7 @@ def score_base(article: Article, cleaned: CleanText, doc: Document, registry: Re
 def vocabulary(doc: Document) -> str:
     """The text's distinct tokens, one per line, sorted: what the store checks an edited
     lexicon entry against."""
-    return "\n".join(sorted(set(doc.tokens.norms)))
+    return "\n".join(sorted(doc.token_ids.words))
 
 
 # What a worker returns: the base (or None if it was not asked for), the hits of each lexicon

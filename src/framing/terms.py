@@ -68,9 +68,7 @@ def compact_counts(doc: Document, stop_words: frozenset[str] = frozenset()) -> T
     """The counts of `counts(doc)`, less the stop words and the phrases that hold one.
     Vectorised: this runs on every word of a corpus."""
     norms = doc.tokens.norms
-    words = list(dict.fromkeys(norms))
-    index = {w: i for i, w in enumerate(words)}
-    local = np.fromiter(map(index.__getitem__, norms), dtype=np.int64, count=len(norms))
+    words, local = doc.token_ids.words, doc.token_ids.ids
     word_counts = np.bincount(local, minlength=len(words)).astype(np.int64)
     starts = np.array(doc.tokens.starts, dtype=np.int64)
     ends = np.array(doc.tokens.ends, dtype=np.int64)

@@ -37,6 +37,24 @@ class Tokens:
         return len(self.norms)
 
 
+@dataclass(frozen=True)
+class TokenIds:
+    """A text's tokens as numbers: its distinct norms (first use first) and, for each token,
+    the index of its norm. Lexicon matching and term counting look words up in these
+    arrays instead of walking the token list in Python."""
+
+    words: list[str]
+    index: dict[str, int]
+    ids: NDArray[np.int64]
+
+
+def token_ids(norms: list[str]) -> TokenIds:
+    words = list(dict.fromkeys(norms))
+    index = {w: i for i, w in enumerate(words)}
+    ids = np.fromiter(map(index.__getitem__, norms), dtype=np.int64, count=len(norms))
+    return TokenIds(words, index, ids)
+
+
 def tokens(text: str) -> Tokens:
     found = list(_TOKEN.finditer(text))
     # Case folding is per character, so folding the joined tokens folds each one ("\0" is

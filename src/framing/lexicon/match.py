@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from framing.lexicon.load import MIN_GLOB_PREFIX, Entry
-from framing.text import Tokens, joinable
+from framing.text import TokenIds, Tokens, joinable
 
 
 @dataclass
@@ -48,22 +50,31 @@ class Matcher:
         self._first = frozenset(self._root.children)
         self._first_prefixes = frozenset(self._root.globs)
 
-    def find(self, text: str, toks: Tokens, lo: int = 0, hi: int | None = None) -> list[Match]:
-        """Matches among tokens lo..hi (all of them by default)."""
+    def find(
+        self, text: str, toks: Tokens, lo: int = 0, hi: int | None = None, ids: TokenIds | None = None
+    ) -> list[Match]:
+        """Matches among tokens lo..hi (all of them by default). `ids`, the text's token ids,
+        makes a search of all the tokens cheaper."""
         found: list[Match] = []
         norms, starts, ends = toks.norms, toks.starts, toks.ends
         n = len(norms) if hi is None else hi
+        whole = ids is not None and lo == 0 and n == len(norms)
         # Most tokens start no term. The words that can start one are found with set
         # operations (in C), and only their positions are walked through the trie.
-        window = norms[lo:n]
-        present = set(window)
+        present = set(ids.words if whole and ids is not None else norms[lo:n])
         can_start = present & self._first
         if self._first_prefixes:
             can_start.update(w for w in present if w[:MIN_GLOB_PREFIX] in self._first_prefixes)
         if not can_start:
             return found
+        if whole and ids is not None:
+            starting = np.zeros(len(ids.words), dtype=bool)
+            starting[[ids.index[w] for w in can_start]] = True
+            positions: list[int] = np.flatnonzero(starting[ids.ids]).tolist()
+        else:
+            positions = [k for k, w in enumerate(norms[lo:n], lo) if w in can_start]
         i = lo
-        for k in [k for k, w in enumerate(window, lo) if w in can_start]:
+        for k in positions:
             if k < i:
                 continue  # inside the previous match
             i = k

@@ -40,7 +40,7 @@ class LexiconScorer:
         out: list[Hit] = []
         toks = doc.tokens
         for matcher in self._matchers:
-            for m in matcher.find(doc.text, toks):
+            for m in matcher.find(doc.text, toks, ids=doc.token_ids):
                 start, end = toks.starts[m.first], toks.ends[m.last - 1]
                 sentence = doc.sentence_of(start)
                 if m.entry.context and not self._context_holds(m.entry, doc, sentence):
