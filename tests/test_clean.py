@@ -2,6 +2,7 @@
 
 import pytest
 
+import framing.clean as clean_module
 from framing.clean import (
     clean,
     footer,
@@ -161,3 +162,23 @@ def test_000_keeps_its_headline_and_body():
     original = seed_text("000")
     c = clean(original)
     assert c.text == original  # nothing in 000 is furniture
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also on rt.com NATO moves east",
+        "Read more on example.co.uk Moscow replies",
+        "See also on news.example.com A story",
+        "READ MORE: A story",
+        "Read more: A story",
+        "Related: A story",
+        "See also: A story",
+    ],
+)
+def test_every_form_of_promotion_passes_the_quick_word_check(line):
+    # promotions() looks for _PROMO_WORDS before running its regex: each alternative of the
+    # regex must hold one of the words, or a promotion would be missed.
+    text = f"A sentence here.\n{line}In April, troops left.\n"
+    assert clean_module._PROMO.search(text)
+    assert clean_module.promotions(text), line
