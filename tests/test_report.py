@@ -119,3 +119,51 @@ def test_one_group_says_there_is_nothing_to_contrast(tmp_path):
     (tmp_path / "a.txt").write_text("The alliance met.", encoding="utf-8")
     result = render(CompareConfig((tmp_path,), LEXICONS, Path("x"), "t", "outlet_type"))
     assert "One group only (unknown): nothing to set side by side." in result.md
+
+
+def _reference_rows_text(c) -> str:
+    """What the keyness rows were written as before the fast path: round() and json.dumps."""
+    rows = [
+        [t, i, j, *(round(v, 4) + 0.0 for v in values)]
+        for t, i, j, *values in zip(c.terms, c.count_i, c.count_j, c.delta, c.z, c.g2, c.chi2, strict=True)
+    ]
+    return json.dumps(rows, ensure_ascii=False, sort_keys=True)[1:-1]
+
+
+def test_keyness_rows_are_written_as_round_and_json_dumps_write_them():
+    import numpy as np
+
+    from framing.keyness import Comparison
+    from framing.report import _keyness_rows_text
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    values = [(rng.standard_normal(n) * scale).tolist() for scale in (0.01, 3.0, 50.0, 1e5)]
+    # Exact and near ties at the fourth decimal, signed zeros, tiny and huge values.
+    ties = [j / 32 for j in range(-200, 200)] + [(k + 0.5) / 1e4 for k in range(-200, 200)]
+    edge = [0.0, -0.0, 2.675, 1.00005, -0.00005, 5e-324, 1e-7, 4.5e11, 1e300, *ties]
+    values = [v[: n - len(edge)] + edge for v in values]
+    terms = [f"t{k} ü" for k in range(n)]
+    c = Comparison("a", "rest", 1, terms, list(range(n)), list(range(n, 0, -1)), *values)
+    assert _keyness_rows_text(c) == _reference_rows_text(c)
+
+    hostile = Comparison(
+        "a", "rest", 1, ['say "no"', "back\\slash", "line\nbreak", "ok"], [1, 2, 3, 4], [4, 3, 2, 1],
+        [0.1, -0.2, 0.3, 0.4], [1.0, 2.0, 3.0, 4.0], [0.5, 0.5, 0.5, 0.5], [0.25, 0.25, 0.25, 0.25],
+    )  # fmt: skip
+    assert _keyness_rows_text(hostile) == _reference_rows_text(hostile)
+    not_finite = Comparison(
+        "a",
+        "rest",
+        1,
+        ["x", "y"],
+        [1, 2],
+        [2, 1],
+        [float("nan"), 0.1],
+        [float("inf"), 0.2],
+        [0.0, 1.0],
+        [0.0, 1.0],
+    )
+    assert _keyness_rows_text(not_finite) == _reference_rows_text(not_finite)
+    empty = Comparison("a", "rest", 1, [], [], [], [], [], [], [])
+    assert _keyness_rows_text(empty) == ""
