@@ -360,3 +360,14 @@ def test_membership_in_a_sorted_set_is_numpys_isin():
     edges = np.array([-1, 0, 1, (1 << 40) + 5, (1 << 40) + 6], dtype=np.int64)
     assert in_sorted(edges, chosen).tolist() == [False, True, False, True, False]
     assert in_sorted(values, np.zeros(0, dtype=np.int64)).tolist() == [False] * len(values)
+
+
+def test_vocabulary_of_sorted_group_tables_is_their_union_as_np_unique_gives_it():
+    from framing.keyness import _union
+
+    rng = np.random.default_rng(3)
+    # Overlapping groups (shared terms), an empty group, one value, values past 2**32.
+    parts = [np.unique(rng.integers(0, 5_000, size=n)) for n in (4_000, 1_000, 10)]
+    parts += [np.zeros(0, dtype=np.int64), np.array([7], dtype=np.int64), np.array([2**40, 2**41])]
+    assert _union(parts).tolist() == np.unique(np.concatenate(parts)).tolist()
+    assert _union([]).tolist() == [] and _union([np.zeros(0, dtype=np.int64)]).tolist() == []

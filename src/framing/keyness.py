@@ -108,6 +108,19 @@ def in_sorted(values: NDArray[np.int64], sorted_set: NDArray[np.int64]) -> NDArr
     return found
 
 
+def _union(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
+    """The distinct values of sorted arrays, sorted. A stable sort (timsort) merges the
+    sorted runs in about linear time; np.unique hashes every value first, which on millions
+    of phrases was a hundred times slower."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    merged = np.sort(np.concatenate(parts), kind="stable")
+    first = np.ones(len(merged), dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=first[1:])
+    out: NDArray[np.int64] = merged[first]
+    return out
+
+
 # ---- counts by group, as articles arrive -------------------------------------------------
 
 
@@ -229,7 +242,7 @@ class TermCounts:
         if n not in self._keys:
             self._consolidate()
             parts = [t[0] for (m, _), t in self._table.items() if m == n]
-            self._keys[n] = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            self._keys[n] = _union(parts)
         return self._keys[n]
 
     def alphabetical(self, n: int, keys: NDArray[np.int64]) -> NDArray[np.int64]:
