@@ -134,3 +134,30 @@ def test_abbreviations_looked_for_in_a_window_split_as_a_search_from_the_sentenc
     assert [text[s:e] for s, e in sentences(text)] == ["He met Gen. Tod D. Wolters.", "Then a.m. Now."]
     text = ABBREVIATION_EDGES[-1]
     assert [text[s:e] for s, e in sentences(text)] == [text]
+
+
+GAP_EDGES = [
+    "a b",
+    "a  b   c    d",
+    "a\tb\u00a0c - d -- e ' f ’ g ‐ h ‑ i",
+    "a, b. c\nd — e – f",
+    "x 😀 y 😀z",
+    "end -",
+    "a \u2009b \u3000c",
+    "",
+    "one",
+]
+
+
+@pytest.mark.parametrize(
+    "text", GAP_EDGES + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+)
+def test_joinable_gaps_at_once_are_joinable_one_by_one(text):
+    import numpy as np
+
+    from framing.text import joinable, joinable_gaps
+
+    toks = tokens(text)
+    starts, ends = np.array(toks.starts, dtype=np.int64), np.array(toks.ends, dtype=np.int64)
+    expected = [joinable(text, toks.ends[i], toks.starts[i + 1]) for i in range(len(toks) - 1)]
+    assert joinable_gaps(text, starts, ends).tolist() == expected

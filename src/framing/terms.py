@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from framing.document import Document
-from framing.text import joinable
+from framing.text import joinable, joinable_gaps
 
 
 def spans(doc: Document, n: int) -> Iterator[tuple[str, int, int]]:
@@ -67,20 +67,11 @@ class TextTerms:
 def compact_counts(doc: Document, stop_words: frozenset[str] = frozenset()) -> TextTerms:
     """The counts of `counts(doc)`, less the stop words and the phrases that hold one.
     Vectorised: this runs on every word of a corpus."""
-    norms = doc.tokens.norms
     words, local = doc.token_ids.words, doc.token_ids.ids
     word_counts = np.bincount(local, minlength=len(words)).astype(np.int64)
     starts = np.array(doc.tokens.starts, dtype=np.int64)
     ends = np.array(doc.tokens.ends, dtype=np.int64)
-    joined = np.zeros(max(len(norms) - 1, 0), dtype=bool)
-    if len(norms) > 1:
-        gap = starts[1:] - ends[:-1]
-        text = doc.text
-        # A one-space gap is the common case; any other short gap goes through the rule.
-        chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        joined = (gap == 1) & (chars[ends[:-1]] == ord(" "))
-        for i in np.flatnonzero(~joined & (gap <= 3)).tolist():
-            joined[i] = joinable(text, int(ends[i]), int(starts[i + 1]))
+    joined = joinable_gaps(doc.text, starts, ends)
     w = max(len(words), 1)
     pair_keys, pair_counts = np.unique(local[:-1][joined] * w + local[1:][joined], return_counts=True)
     first, second = pair_keys // w, pair_keys % w

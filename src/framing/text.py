@@ -79,10 +79,36 @@ def _is_joiner() -> NDArray[np.bool_]:
     return table
 
 
+@cache
+def _is_gap_char() -> NDArray[np.bool_]:
+    """The same for the characters a joinable gap (_JOINABLE_GAP) is made of."""
+    char = re.compile(_JOINABLE_GAP.pattern.removesuffix("{1,3}")).fullmatch
+    return np.array([char(chr(c)) is not None for c in range(0x10000)], dtype=bool)
+
+
+def joinable_gaps(text: str, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """joinable(text, ends[i], starts[i + 1]) for every pair of consecutive tokens, at once:
+    a gap of one to three characters, each one a gap character."""
+    if len(starts) < 2:
+        return np.zeros(0, dtype=bool)
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # Characters past the table are never gap characters; U+FFFF is not one either.
+    is_gap = _is_gap_char()[np.minimum(chars, 0xFFFF)]
+    gap = starts[1:] - ends[:-1]
+    at = ends[:-1]
+    last = len(chars) - 1
+    joined = (gap <= 3) & is_gap[at]
+    joined &= (gap < 2) | is_gap[np.minimum(at + 1, last)]
+    joined &= (gap < 3) | is_gap[np.minimum(at + 2, last)]
+    out: NDArray[np.bool_] = joined
+    return out
+
+
 def warm_up() -> None:
     """Build the character tables now (once, before worker processes are forked)."""
     _is_token_char()
     _is_joiner()
+    _is_gap_char()
 
 
 def tokens_and_words(text: str) -> tuple[Tokens, int]:
