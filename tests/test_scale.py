@@ -362,3 +362,37 @@ def test_warnings_come_in_the_same_order_whatever_the_jobs(tmp_path, monkeypatch
     assert len(one.warnings) >= 2
     assert two.warnings == one.warnings
     assert (two.md, two.json) == (one.md, one.json)
+
+
+@pytest.mark.parametrize("table", ["base", "hits", "reports", "keyness_tables", "corpus_terms"])
+def test_a_damaged_entry_is_one_line_of_error_and_leaves_the_report_as_it_was(corpus, tmp_path, table):
+    # SQLite's integrity check reads the pages, not what framing packed into them: a flipped
+    # byte inside an entry passes it. Reading the entry must fail as a user error with its
+    # remedy, never as a traceback, and the previous report must stay whole.
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    store = tmp_path / "store.sqlite"
+    out = tmp_path / "out"
+    args = ["compare", str(corpus), "--out", str(out), "--name", "t", "--cache", str(store)]
+    runner = CliRunner()
+    assert runner.invoke(app, args).exit_code == 0
+    before = (out / "t.md").read_bytes()
+    db = sqlite3.connect(store)
+    with db:
+        db.execute(f"UPDATE {table} SET data = x'789c0000'")  # a zlib header, then nothing valid
+    db.close()
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    (line,) = [x for x in r.stderr.splitlines() if x.startswith("error:")]
+    assert str(store) in line and "cannot be read" in line and "framing cache clear" in line
+    assert "Traceback" not in r.output + r.stderr
+    assert (out / "t.md").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["t.json", "t.md"]
+    # The remedy works.
+    assert runner.invoke(app, ["cache", "clear", "--cache", str(store)]).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from framing.errors import OutputError
+from framing.errors import OutputError, StoreError
 
 SCHEMA = 2
 _CHUNK = 500  # keys per SELECT … IN (…)
@@ -104,15 +104,26 @@ def code_key() -> str:
     return h.hexdigest()
 
 
+def _unreadable(error: Exception) -> StoreError:
+    return StoreError(
+        f"the result store holds an entry that cannot be read ({type(error).__name__}: {error})"
+    )
+
+
 def unpack_text(data: bytes, part: int = 1 << 23) -> Iterator[str]:
     """zlib-compressed UTF-8 text, a part of at most `part` bytes at a time: a kept keyness
     table of a large corpus is hundreds of megabytes of text."""
     inflate = zlib.decompressobj()
     decode = codecs.getincrementaldecoder("utf-8")()
-    while data:
-        yield decode.decode(inflate.decompress(data, part))
-        data = inflate.unconsumed_tail
-    yield decode.decode(inflate.flush(), final=True)
+    try:
+        while data:
+            yield decode.decode(inflate.decompress(data, part))
+            data = inflate.unconsumed_tail
+        yield decode.decode(inflate.flush(), final=True)
+    except (zlib.error, UnicodeDecodeError) as e:
+        raise _unreadable(e) from e
+    if not inflate.eof:  # cut short: flush() gives what there is without complaint
+        raise _unreadable(zlib.error("incomplete compressed data"))
 
 
 def pack(value: Any) -> bytes:
@@ -120,7 +131,17 @@ def pack(value: Any) -> bytes:
 
 
 def unpack(data: bytes) -> Any:
-    return pickle.loads(zlib.decompress(data))
+    try:
+        return pickle.loads(zlib.decompress(data))
+    except Exception as e:  # unpickling garbage can raise almost anything
+        raise _unreadable(e) from e
+
+
+def unpack_str(data: bytes) -> str:
+    try:
+        return zlib.decompress(data).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as e:
+        raise _unreadable(e) from e
 
 
 class Store:
@@ -190,7 +211,7 @@ class Store:
 
     def vocabularies(self, text_keys: Sequence[bytes]) -> dict[bytes, str]:
         sql = "SELECT text_key, data FROM vocabulary WHERE text_key IN ({})"
-        return {k: zlib.decompress(d).decode("utf-8") for k, d in self._select(sql, text_keys)}
+        return {k: unpack_str(d) for k, d in self._select(sql, text_keys)}
 
     def terms(self, text_keys: Sequence[bytes], stop: str) -> dict[bytes, Any]:
         sql = "SELECT text_key, data FROM terms WHERE stop = ? AND text_key IN ({})"

@@ -18,6 +18,11 @@ class OutputError(FramingError):
     """A report that cannot be written."""
 
 
+class StoreError(FramingError):
+    """An entry of the result store that cannot be read: damaged on disk (SQLite's own check
+    does not look inside entries), or written by a framing whose stored forms differ."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in a hand-edited file, located to the line."""

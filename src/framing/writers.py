@@ -15,7 +15,7 @@ from framing import cache
 from framing.compare import By
 from framing.config import CompareConfig
 from framing.distinctive import Distinctive
-from framing.errors import OutputError
+from framing.errors import OutputError, StoreError
 from framing.keyness import Comparison
 from framing.pipeline import ArticleResult, Result, run
 from framing.report import (
@@ -231,6 +231,12 @@ def compare(
             stream.discard()
             raise
         return result, stream.finish(result, stored_tables(store) if store else table_rows_json)
+    except StoreError as e:
+        assert store is not None
+        raise StoreError(
+            f"{store.path}: {e}. Clear it with `framing cache clear --cache {store.path}`, "
+            "or run with --no-cache"
+        ) from e
     finally:
         if store:
             store.close()
