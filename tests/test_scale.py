@@ -396,3 +396,25 @@ def test_a_damaged_entry_is_one_line_of_error_and_leaves_the_report_as_it_was(co
     # The remedy works.
     assert runner.invoke(app, ["cache", "clear", "--cache", str(store)]).exit_code == 0
     assert runner.invoke(app, args).exit_code == 0
+
+
+def test_which_texts_have_counts_is_read_from_the_keys_only_index(corpus, tmp_path):
+    import sqlite3
+
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    # A store made before the index existed gets it when opened.
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("DROP INDEX terms_present")
+    keys = [k for (k,) in db.execute("SELECT text_key FROM terms")]
+    stop = db.execute("SELECT stop FROM terms LIMIT 1").fetchone()[0]
+    db.close()
+    s = cache.Store(store)
+    assert s.has_terms([*keys, b"not a key"], stop) == set(keys) and len(keys) == 7
+    plan = s.db.execute(
+        "EXPLAIN QUERY PLAN SELECT text_key FROM terms INDEXED BY terms_present WHERE stop = ? AND text_key IN (?)",
+        (stop, keys[0]),
+    ).fetchall()
+    s.close()
+    assert "COVERING INDEX terms_present" in str(plan)
