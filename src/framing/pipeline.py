@@ -527,7 +527,13 @@ def _submit(
     batch: list[Article], scorer: Scorer, store: cache.Store | None, workers: Workers, want_terms: bool
 ) -> _Batch:
     """What the store holds for each article of the batch, and the rest sent to be scored."""
-    slots = [_Slot(a) for a in batch if a.text.strip()]
+    slots: list[_Slot] = []
+    empty: list[Article] = []  # no text: skipped (noted when the batch is finished, in order)
+    for a in batch:
+        if a.text.strip():
+            slots.append(_Slot(a))
+        else:
+            empty.append(a)
     registry_key = _registry_key(scorer)
     for s in slots:
         a = s.article
@@ -546,7 +552,7 @@ def _submit(
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms, store is not None)
     outcomes = workers.map([s.task for s in slots if s.task])
-    return _Batch(len(batch), [a for a in batch if not a.text.strip()], slots, outcomes)
+    return _Batch(len(batch), empty, slots, outcomes)
 
 
 def _finish(

@@ -58,16 +58,17 @@ class Matcher:
         found: list[Match] = []
         norms, starts, ends = toks.norms, toks.starts, toks.ends
         n = len(norms) if hi is None else hi
-        whole = ids is not None and lo == 0 and n == len(norms)
+        if lo != 0 or n != len(norms):
+            ids = None  # they describe all the tokens, not a window
         # Most tokens start no term. The words that can start one are found with set
         # operations (in C), and only their positions are walked through the trie.
-        present = set(ids.words if whole and ids is not None else norms[lo:n])
+        present = set(norms[lo:n] if ids is None else ids.words)
         can_start = present & self._first
         if self._first_prefixes:
             can_start.update(w for w in present if w[:MIN_GLOB_PREFIX] in self._first_prefixes)
         if not can_start:
             return found
-        if whole and ids is not None:
+        if ids is not None:
             starting = np.zeros(len(ids.words), dtype=bool)
             starting[[ids.index[w] for w in can_start]] = True
             positions: list[int] = np.flatnonzero(starting[ids.ids]).tolist()
