@@ -371,3 +371,62 @@ def test_vocabulary_of_sorted_group_tables_is_their_union_as_np_unique_gives_it(
     parts += [np.zeros(0, dtype=np.int64), np.array([7], dtype=np.int64), np.array([2**40, 2**41])]
     assert _union(parts).tolist() == np.unique(np.concatenate(parts)).tolist()
     assert _union([]).tolist() == [] and _union([np.zeros(0, dtype=np.int64)]).tolist() == []
+
+
+def _articles_for_counting() -> list[str]:
+    """The seeds, and BASIL's articles when the shared corpora are there."""
+    from framing.clean import clean
+
+    from helpers import SHARED
+
+    texts = [seed_text(s) for s in ("000", "001", "002", "003", "004")]
+    basil = SHARED / "corpora" / "basil.jsonl"
+    if basil.is_file():
+        texts += [json.loads(line)["text"] for line in basil.open(encoding="utf-8")][:120]
+    return [clean(t).text for t in texts]
+
+
+def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(monkeypatch):
+    # The reference: CountVectorizer over the same terms (terms.counts, the Counter path),
+    # its document-term matrix summed by group with NumPy. TermCounts is fed the texts
+    # out of order, with a group first seen late and tables summed every few hundred
+    # entries, so batches, merges into a growing vocabulary and the first-use rule all run.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from framing import keyness
+    from framing.terms import compact_counts
+
+    monkeypatch.setattr(keyness, "_CONSOLIDATE_AT", 700)
+    docs = [prepare(t) for t in _articles_for_counting()]
+    groups = ["agency", "state", "forum"]
+    group_of = [groups[min(i % 3, 1)] if i < len(docs) // 2 else groups[i % 3] for i in range(len(docs))]
+    order = np.random.default_rng(11).permutation(len(docs)).tolist()
+    counted = keyness.TermCounts()
+    for i in order:
+        counted.add(group_of[i], compact_counts(docs[i]), i)
+    restored = keyness.TermCounts.from_state(counted.state())
+    assert restored is not None
+    for n in (1, 2):
+        per_doc = [list(counts(d)[n - 1].elements()) for d in docs]
+        vectorizer = CountVectorizer(analyzer=per_doc.__getitem__, lowercase=False)
+        matrix = vectorizer.fit_transform(range(len(docs))).toarray()
+        names = vectorizer.get_feature_names_out().tolist()
+        for tc in (counted, restored):
+            terms = tc.terms(n, tc.keys(n))
+            assert sorted(terms) == names
+            where = dict(zip(names, range(len(names)), strict=True))
+            column = [where[t] for t in terms]
+            for g in groups:
+                rows = [i for i in range(len(docs)) if group_of[i] == g]
+                expected = matrix[rows].sum(axis=0)[column]
+                assert tc.vector(n, g).tolist() == expected.astype(float).tolist()
+            assert tc.total(n).tolist() == matrix.sum(axis=0)[column].astype(float).tolist()
+            # First use: the smallest article index of the group with the term, by hand
+            # from the matrix; a sample of terms, both ways round.
+            for t in terms[:: max(1, len(terms) // 40)]:
+                used = matrix[:, where[t]] > 0
+                for g in groups:
+                    mine = [i for i in range(len(docs)) if used[i] and group_of[i] == g]
+                    others = [i for i in range(len(docs)) if used[i] and group_of[i] != g]
+                    assert tc.first(t, g) == (min(mine) if mine else None)
+                    assert tc.first(t, g, other=True) == (min(others) if others else None)

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from framing.terms import TextTerms
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 Variance = Literal["monroe", "scattertext"]
 VARIANCES: tuple[Variance, ...] = ("monroe", "scattertext")
@@ -125,51 +128,91 @@ def _union(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
 
 
 _LOW = (1 << 32) - 1
-_CONSOLIDATE_AT = 2_000_000  # pending (group, term) entries before they are summed
-_STATE_VERSION = 2  # of TermCounts.state()
+_CONSOLIDATE_AT = 2_000_000  # pending (article, term) entries before they are summed
+_STATE_VERSION = 3  # of TermCounts.state()
+# The first-use matrices hold _NEVER − article: the earliest article is then the largest
+# value, so scipy's elementwise maximum finds it, and an absent entry (0) never wins.
+_NEVER = np.iinfo(np.int32).max
+Document = tuple[int, int, NDArray[np.int64], NDArray[np.int32]]  # group row, article, keys, counts
+
+
+def _matrix(
+    data: NDArray[np.int32], indices: NDArray[np.integer], indptr: NDArray[np.integer], shape: tuple[int, int]
+) -> sp.csr_array:
+    """A CSR matrix over the given arrays, as they are (32-bit indices: half the memory)."""
+    import scipy.sparse as sp  # 0.3 s to import: paid only by a run that counts keyness
+
+    return sp.csr_array((data, indices, indptr), shape=shape, copy=False)
+
+
+def _empty(rows: int) -> sp.csr_array:
+    zeros = np.zeros(0, dtype=np.int32)
+    return _matrix(zeros, zeros, np.zeros(rows + 1, dtype=np.int32), (rows, 0))
+
+
+def _widened(m: sp.csr_array, columns: NDArray[np.int64], shape: tuple[int, int]) -> sp.csr_array:
+    """`m` (sorted indices) with column c moved to columns[c] (increasing, so the indices
+    stay sorted) and rows added at the end up to shape[0]."""
+    indptr = np.full(shape[0] + 1, m.nnz, dtype=np.int32)
+    indptr[: m.shape[0] + 1] = m.indptr
+    return _matrix(m.data, columns[m.indices].astype(np.int32), indptr, shape)
 
 
 class TermCounts:
-    """Word and two-word-phrase counts per group, kept sparse: for each group, the terms it
-    uses (sorted), their counts, and the first article of the group to use each (so an
-    example can be fetched later without a search).
+    """Word and two-word-phrase counts per group, as scipy sparse matrices (the type
+    scikit-learn's vectorisers give and its estimators take). For words (n = 1) and
+    phrases (n = 2): a groups × vocabulary matrix of counts, and one with the same entries
+    holding the first article of the group to use each term, so an example can be fetched
+    later without a search.
 
-    Words get integer ids; a phrase is the pair of its words' ids in one 64-bit key, so the
-    millions of distinct phrases of a large corpus cost 16 bytes an entry, not a string.
-    New entries wait in a pending list and are summed into their group's table in batches;
-    each group is summed on its own, so the temporary arrays stay the size of one group."""
+    Articles are counted a batch at a time: the batch's document-term matrix (what
+    CountVectorizer gives, but over framing's tokens, which the evidence lines use too) is
+    summed by group through a group-indicator matrix and added to the totals.
+
+    The vocabulary is integer keys, not strings: words get ids, and a phrase is the pair of
+    its words' ids in one 64-bit key. A corpus's millions of distinct phrases then cost 8
+    bytes each; as Python strings (CountVectorizer's vocabulary_) they broke the memory
+    target."""
 
     def __init__(self) -> None:
         self.word_ids: dict[str, int] = {}
         self.words: list[str] = []
         self.group_names: list[str] = []
-        self._seen: set[str] = set()
-        Part = tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]
-        self._pending: dict[tuple[int, str], list[Part]] = {}
+        self._group_row: dict[str, int] = {}
+        self._pending: dict[int, list[Document]] = {1: [], 2: []}
         self._pending_size = 0
-        self._table: dict[tuple[int, str], Part] = {}  # (n, group) -> keys, counts, first article
-        self._table_size = 0
-        self._keys: dict[int, NDArray[np.int64]] = {}
+        self._vocabulary = {n: np.zeros(0, dtype=np.int64) for n in (1, 2)}  # sorted keys
+        self._counts = {n: _empty(0) for n in (1, 2)}  # groups × vocabulary
+        self._first = {n: _empty(0) for n in (1, 2)}  # _NEVER − first article, same entries
         self._totals: dict[int, Vector] = {}
         self._rank: NDArray[np.int64] | None = None  # word id -> alphabetical position
+
+    @property
+    def _size(self) -> int:
+        return sum(m.nnz for m in self._counts.values())
 
     def add(self, group: str, terms: TextTerms, article: int) -> None:
         if not terms.words:
             return
-        if group not in self._seen:
-            self._seen.add(group)
+        row = self._group_row.get(group)
+        if row is None:
+            row = self._group_row[group] = len(self.group_names)
             self.group_names.append(group)
         # Known words are looked up in C; only new ones take the Python path.
         found = list(map(self.word_ids.get, terms.words))
         if None in found:
             found = [self._word_id(w) if i is None else i for w, i in zip(terms.words, found, strict=True)]
         ids = np.array(found, dtype=np.int64)
-        self._append(1, group, ids, terms.counts, article)
+        self._pending[1].append((row, article, ids, terms.counts))
+        self._pending_size += len(ids)
         if len(terms.first):
-            self._append(2, group, (ids[terms.first] << 32) | ids[terms.second], terms.pair_counts, article)
+            pairs = (ids[terms.first] << 32) | ids[terms.second]
+            self._pending[2].append((row, article, pairs, terms.pair_counts))
+            self._pending_size += len(pairs)
+        self._totals.clear()
         # Summed when the pending entries reach the size of the tables so far (at least
-        # _CONSOLIDATE_AT): each entry is re-sorted a logarithmic number of times.
-        if self._pending_size >= max(_CONSOLIDATE_AT, self._table_size):
+        # _CONSOLIDATE_AT), so merging into the tables costs a constant per entry overall.
+        if self._pending_size >= max(_CONSOLIDATE_AT, self._size):
             self._consolidate()
 
     def _word_id(self, word: str) -> int:
@@ -179,47 +222,70 @@ class TermCounts:
             self.words.append(word)
         return i
 
-    def _append(
-        self, n: int, group: str, keys: NDArray[np.int64], counts: NDArray[np.int32], article: int
-    ) -> None:
-        part = (keys, counts.astype(np.int32), np.full(len(keys), article, dtype=np.int32))
-        self._pending.setdefault((n, group), []).append(part)
-        self._pending_size += len(keys)
-        self._keys.pop(n, None)
-        self._totals.pop(n, None)
-
     def _consolidate(self) -> None:
-        for where, parts in self._pending.items():
-            if where in self._table:
-                parts = [self._table[where], *parts]
-            k = np.concatenate([p[0] for p in parts])
-            c = np.concatenate([p[1] for p in parts])
-            f = np.concatenate([p[2] for p in parts])
-            order = np.argsort(k)
-            k, c, f = k[order], c[order], f[order]
-            starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-            old = len(self._table[where][0]) if where in self._table else 0
-            # The first use is the smallest article index, whatever order the texts were
-            # added in: a re-run adds the texts it scores at once and those whose counts
-            # are in the store at the end.
-            self._table[where] = (
-                k[starts],
-                np.add.reduceat(c, starts).astype(np.int32),
-                np.minimum.reduceat(f, starts),
-            )
-            self._table_size += len(starts) - old
-        self._pending = {}
+        for n, documents in self._pending.items():
+            if documents:
+                self._add_batch(n, documents)
+        self._pending = {1: [], 2: []}
         self._pending_size = 0
+
+    def _add_batch(self, n: int, documents: list[Document]) -> None:
+        import scipy.sparse as sp
+
+        groups = len(self.group_names)
+        rows = np.array([d[0] for d in documents], dtype=np.int32)
+        articles = np.array([d[1] for d in documents], dtype=np.int64)
+        lengths = np.array([len(d[2]) for d in documents], dtype=np.int64)
+        keys = np.concatenate([d[2] for d in documents])
+        if n == 1:
+            # A word's id is its column: ids run from 0, and every word given one is counted.
+            batch_terms = np.arange(len(self.words), dtype=np.int64)
+            columns = keys.astype(np.int32)
+        else:
+            batch_terms, inverse = np.unique(keys, return_inverse=True)
+            columns = inverse.astype(np.int32)
+        indptr = np.zeros(len(documents) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=indptr[1:])
+        shape = (len(documents), len(batch_terms))
+        counts = np.concatenate([d[3] for d in documents]).astype(np.int32)
+        document_terms = _matrix(counts, columns, indptr, shape)
+        indicator = sp.csr_array(
+            (np.ones(len(documents), dtype=np.int32), (rows, np.arange(len(documents), dtype=np.int32))),
+            shape=(groups, len(documents)),
+        )
+        summed = indicator @ document_terms
+        summed.sum_duplicates()  # sorts the indices: the merge below needs them sorted
+        # First use: over each group's documents, the largest _NEVER − article.
+        uses = _matrix(np.repeat(_NEVER - articles, lengths).astype(np.int32), columns, indptr, shape)
+        firsts = []
+        for g in np.unique(rows).tolist():
+            best = uses[rows == g].max(axis=0)
+            firsts.append((np.full(best.nnz, g, dtype=np.int32), best.coords[0], best.data))
+        r, c, d = (np.concatenate(part) for part in zip(*firsts, strict=True))
+        first = sp.csr_array((d.astype(np.int32), (r, c)), shape=(groups, len(batch_terms)))
+        first.sum_duplicates()
+        # Into the totals, over the union of the two vocabularies.
+        vocabulary = _union([self._vocabulary[n], batch_terms])
+        was = np.searchsorted(vocabulary, self._vocabulary[n])
+        new = np.searchsorted(vocabulary, batch_terms)
+        size = (groups, len(vocabulary))
+        self._counts[n] = _widened(self._counts[n], was, size) + _widened(summed, new, size)
+        self._first[n] = _widened(self._first[n], was, size).maximum(_widened(first, new, size))
+        self._vocabulary[n] = vocabulary
 
     def state(self) -> dict[str, object]:
         """Everything counted, as plain values (for the result store)."""
         self._consolidate()
+        matrices = {
+            name: {n: (m.data, m.indices, m.indptr, m.shape) for n, m in kept.items()}
+            for name, kept in (("counts", self._counts), ("first", self._first))
+        }
         return {
             "version": _STATE_VERSION,
             "words": self.words,
             "groups": self.group_names,
-            "table": self._table,
-            "keys": {n: self.keys(n) for n in (1, 2)},  # sorting them again costs seconds
+            "vocabulary": self._vocabulary,
+            **matrices,
         }
 
     @classmethod
@@ -231,19 +297,17 @@ class TermCounts:
         counts.words = list(state["words"])  # type: ignore[call-overload]
         counts.word_ids = {w: i for i, w in enumerate(counts.words)}
         counts.group_names = list(state["groups"])  # type: ignore[call-overload]
-        counts._seen = set(counts.group_names)
-        counts._table = dict(state["table"])  # type: ignore[call-overload]
-        counts._table_size = sum(len(t[0]) for t in counts._table.values())
-        counts._keys = dict(state["keys"])  # type: ignore[call-overload]
+        counts._group_row = {g: i for i, g in enumerate(counts.group_names)}
+        counts._vocabulary = dict(state["vocabulary"])  # type: ignore[call-overload]
+        for name, kept in (("counts", counts._counts), ("first", counts._first)):
+            for n, parts in state[name].items():  # type: ignore[attr-defined]
+                kept[n] = _matrix(*parts)
         return counts
 
     def keys(self, n: int) -> NDArray[np.int64]:
         """Every term of the vocabulary (n = 1 words, n = 2 phrases), sorted."""
-        if n not in self._keys:
-            self._consolidate()
-            parts = [t[0] for (m, _), t in self._table.items() if m == n]
-            self._keys[n] = _union(parts)
-        return self._keys[n]
+        self._consolidate()
+        return self._vocabulary[n]
 
     def alphabetical(self, n: int, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         """Numbers that sort as the terms' strings do. A phrase "w1 w2" sorts as the pair
@@ -290,19 +354,18 @@ class TermCounts:
 
     def vector(self, n: int, group: str) -> Vector:
         """The group's counts over keys(n) (0 for terms it never used)."""
-        keys = self.keys(n)
-        out = np.zeros(len(keys), dtype=np.float64)
-        table = self._table.get((n, group))
-        if table is not None:
-            out[np.searchsorted(keys, table[0])] = table[1]
+        self._consolidate()
+        row = self._group_row.get(group)
+        if row is None:
+            return np.zeros(len(self._vocabulary[n]), dtype=np.float64)
+        out: Vector = self._counts[n][[row], :].toarray()[0].astype(np.float64)
         return out
 
     def total(self, n: int) -> Vector:
         if n not in self._totals:
-            out = np.zeros(len(self.keys(n)), dtype=np.float64)
-            for g in self.group_names:
-                out += self.vector(n, g)
-            self._totals[n] = out
+            self._consolidate()
+            total: Vector = np.asarray(self._counts[n].sum(axis=0), dtype=np.float64)
+            self._totals[n] = total
         return self._totals[n]
 
     def first(self, term: str, group: str, other: bool = False) -> int | None:
@@ -311,15 +374,22 @@ class TermCounts:
         if found is None:
             return None
         n, key = found
-        self._consolidate()
-        best: int | None = None
-        for (m, g), (keys, _counts, first) in self._table.items():
-            if m != n or (g == group) == other:
+        vocabulary = self.keys(n)
+        column = int(np.searchsorted(vocabulary, key))
+        if column == len(vocabulary) or vocabulary[column] != key:
+            return None
+        # A row's entries are its columns, sorted: a binary search each, not a column
+        # slice of the whole matrix.
+        first = self._first[n]
+        best = 0
+        for g, row in self._group_row.items():
+            if (g == group) == other:
                 continue
-            k = int(np.searchsorted(keys, key))
-            if k < len(keys) and keys[k] == key:
-                best = int(first[k]) if best is None else min(best, int(first[k]))
-        return best
+            start, end = first.indptr[row], first.indptr[row + 1]
+            k = start + int(np.searchsorted(first.indices[start:end], column))
+            if k < end and first.indices[k] == column:
+                best = max(best, int(first.data[k]))
+        return _NEVER - best if best else None
 
 
 # ---- comparisons ---------------------------------------------------------------------------
