@@ -271,6 +271,11 @@ def test_editing_one_lexicon_line_changes_exactly_the_expected_counts(corpus, tm
     assert _other_counts(after, TERM) == _other_counts(before, TERM)
     # Only the two texts that hold the new term were matched again; the rest kept their hits.
     assert (after.result.cached, after.result.rescored) == (5, 2)
+    # A line added at the end moves no entry: the kept hits were stored under the new
+    # version as they were, and serve the next run.
+    again = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert (again.result.cached, again.result.rescored) == (7, 0)
+    assert (again.md, again.json) == (fresh.md, fresh.json)
     # And back: the edit undone, the same two texts are matched again and the bytes are as before.
     undone = render(_config(corpus, tmp_path, cache=store, jobs=2))
     assert (undone.result.cached, undone.result.rescored) == (5, 2)
@@ -291,6 +296,11 @@ def test_removing_a_line_and_moving_lines_is_seen_too(corpus, tmp_path):
     fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
     assert (cached.md, cached.json) == (fresh.md, fresh.json)
     assert sum(_counts(cached, "claimed").values()) == 0
+    # The entries after the removed line moved up one place: the kept hits were stored
+    # again with their new positions, and a run that reads them gives the same bytes.
+    again = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert again.result.rescored == 0
+    assert (again.md, again.json) == (fresh.md, fresh.json)
 
 
 def test_a_truncated_store_is_detected_and_rebuilt(corpus, tmp_path):

@@ -263,18 +263,27 @@ class Edits:
         self.lexicon = lexicon
         self.current = [_identity(e) for e in lexicon.entries]
         self.by_identity = {ident: e for ident, e in zip(self.current, lexicon.entries, strict=True)}
-        self._old: dict[str, tuple[list[tuple[Any, ...]], list[tuple[str, ...]]] | None] = {}
+        self.position = {ident: k for k, ident in enumerate(self.current)}  # as by_identity: the last
+        self._old: dict[str, tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bool] | None] = {}
 
-    def _version(self, sha: str) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]]] | None:
-        """The stored version's entries, and the token sets of the entries that differ."""
+    def _version(self, sha: str) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bool] | None:
+        """The stored version's entries, the token sets of the entries that differ, and
+        whether every entry of both versions is at the same position in each."""
         if sha not in self._old:
             old = self.store.lexicon(sha)
             if old is None:
                 self._old[sha] = None
             else:
                 changed = set(old) ^ set(self.current)
-                self._old[sha] = (old, [ident[1] for ident in changed])
+                unmoved = all(self.position.get(ident, k) == k for k, ident in enumerate(old))
+                self._old[sha] = (old, [ident[1] for ident in changed], unmoved)
         return self._old[sha]
+
+    def unmoved(self, sha: str) -> bool:
+        """Whether hits stored under version `sha` and carried over are stored the same
+        under the current version (every entry they can name kept its position)."""
+        version = self._version(sha)
+        return version is not None and version[2]
 
     def carry_over(self, sha: str, stored: list[StoredHit], vocabulary: str | None) -> list[Hit] | None:
         """The stored hits, valid for the current lexicon; None if they must be recomputed."""
@@ -283,7 +292,7 @@ class Edits:
         version = self._version(sha)
         if version is None:
             return None
-        old, changed = version
+        old, changed, _ = version
         words = "\n" + vocabulary + "\n"
         for toks in changed:
             if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
@@ -308,7 +317,9 @@ class _Slot:
     hits: dict[str, list[Hit]] | None = None
     terms: TextTerms | None = None
     task: Task | None = None
-    carried: list[str] | None = None  # lexicon files whose stored hits outlived an edit
+    # Lexicon files whose stored hits outlived an edit, with the stored form when it holds
+    # as it is under the current version (None: stored again from the hits).
+    carried: dict[str, bytes | None] | None = None
     all_hits: tuple[Hit, ...] = ()  # every lexicon's hits, in lexicon order
     report_key: tuple[bytes, bytes] | None = None
 
@@ -569,13 +580,13 @@ def _finish(
     all_files = tuple(lex.file for lex in scorer.lexicons)
     new_bases, new_hits, new_vocab, new_terms = [], [], [], []
     for s in slots:
-        for file in s.carried or []:
-            # Stored again under the current version, with the entries' current positions.
+        for file, data in (s.carried or {}).items():
+            # Stored again under the current version: as it was if no entry moved (an edit
+            # that appends lines), else packed again with the entries' current positions.
             assert s.hits is not None
-            stored = [_stored(scorer, file, h) for h in s.hits[file]]
-            new_hits.append(
-                (s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, cache.pack(stored))
-            )
+            if data is None:
+                data = cache.pack([_stored(scorer, file, h) for h in s.hits[file]])
+            new_hits.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
         if s.task is None:
             counts["cached"] += 1
         else:
@@ -674,4 +685,5 @@ def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:
             carried = edits[lex.file].carry_over(sha, stored, vocab.get(s.text_key))
             if carried is not None:
                 s.hits[lex.file] = carried
-                s.carried = [*(s.carried or []), lex.file]
+                s.carried = s.carried or {}
+                s.carried[lex.file] = data if edits[lex.file].unmoved(sha) else None
