@@ -386,16 +386,21 @@ def _articles_for_counting() -> list[str]:
     return [clean(t).text for t in texts]
 
 
-def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(monkeypatch):
+@pytest.mark.parametrize("wide", [False, True], ids=["32-bit indices", "64-bit indices"])
+def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(monkeypatch, wide):
     # The reference: CountVectorizer over the same terms (terms.counts, the Counter path),
     # its document-term matrix summed by group with NumPy. TermCounts is fed the texts
     # out of order, with a group first seen late and tables summed every few hundred
     # entries, so batches, merges into a growing vocabulary and the first-use rule all run.
+    # 64-bit indices are what a table past 2**31 entries gets; here they are forced.
     from sklearn.feature_extraction.text import CountVectorizer
 
     from framing import keyness
     from framing.terms import compact_counts
 
+    assert keyness._index_type(10, 2**31 - 2) is np.int32 and keyness._index_type(2**31) is np.int64
+    if wide:
+        monkeypatch.setattr(keyness, "_index_type", lambda *sizes: np.int64)
     monkeypatch.setattr(keyness, "_CONSOLIDATE_AT", 700)
     docs = [prepare(t) for t in _articles_for_counting()]
     groups = ["agency", "state", "forum"]
@@ -406,6 +411,7 @@ def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(mon
         counted.add(group_of[i], compact_counts(docs[i]), i)
     restored = keyness.TermCounts.from_state(counted.state())
     assert restored is not None
+    assert {counted._counts[n].indices.dtype for n in (1, 2)} == {np.dtype(np.int64 if wide else np.int32)}
     for n in (1, 2):
         per_doc = [list(counts(d)[n - 1].elements()) for d in docs]
         vectorizer = CountVectorizer(analyzer=per_doc.__getitem__, lowercase=False)

@@ -150,12 +150,18 @@ def _empty(rows: int) -> sp.csr_array:
     return _matrix(zeros, zeros, np.zeros(rows + 1, dtype=np.int32), (rows, 0))
 
 
+def _index_type(*sizes: int) -> type[np.signedinteger]:
+    """32-bit indices while every position fits, as scipy chooses them."""
+    return np.int32 if max(sizes, default=0) < np.iinfo(np.int32).max else np.int64
+
+
 def _widened(m: sp.csr_array, columns: NDArray[np.int64], shape: tuple[int, int]) -> sp.csr_array:
     """`m` (sorted indices) with column c moved to columns[c] (increasing, so the indices
     stay sorted) and rows added at the end up to shape[0]."""
-    indptr = np.full(shape[0] + 1, m.nnz, dtype=np.int32)
+    index = _index_type(m.nnz, shape[1])
+    indptr = np.full(shape[0] + 1, m.nnz, dtype=index)
     indptr[: m.shape[0] + 1] = m.indptr
-    return _matrix(m.data, columns[m.indices].astype(np.int32), indptr, shape)
+    return _matrix(m.data, columns[m.indices].astype(index), indptr, shape)
 
 
 class TermCounts:
@@ -240,11 +246,12 @@ class TermCounts:
         if n == 1:
             # A word's id is its column: ids run from 0, and every word given one is counted.
             batch_terms = np.arange(len(self.words), dtype=np.int64)
-            columns = keys.astype(np.int32)
+            columns = keys
         else:
-            batch_terms, inverse = np.unique(keys, return_inverse=True)
-            columns = inverse.astype(np.int32)
-        indptr = np.zeros(len(documents) + 1, dtype=np.int32)
+            batch_terms, columns = np.unique(keys, return_inverse=True)
+        index = _index_type(len(keys), len(batch_terms))
+        columns = columns.astype(index)
+        indptr = np.zeros(len(documents) + 1, dtype=index)
         np.cumsum(lengths, out=indptr[1:])
         shape = (len(documents), len(batch_terms))
         counts = np.concatenate([d[3] for d in documents]).astype(np.int32)
