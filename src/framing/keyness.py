@@ -263,15 +263,25 @@ class TermCounts:
         )
         summed = indicator @ document_terms
         summed.sum_duplicates()  # sorts the indices: the merge below needs them sorted
-        # First use: over each group's documents, the largest _NEVER − article.
-        uses = _matrix(np.repeat(_NEVER - articles, lengths).astype(np.int32), columns, indptr, shape)
-        firsts = []
-        for g in np.unique(rows).tolist():
-            best = uses[rows == g].max(axis=0)
-            firsts.append((np.full(best.nnz, g, dtype=np.int32), best.coords[0], best.data))
-        r, c, d = (np.concatenate(part) for part in zip(*firsts, strict=True))
-        first = sp.csr_array((d.astype(np.int32), (r, c)), shape=(groups, len(batch_terms)))
-        first.sum_duplicates()
+        # First use: with the documents ordered by group, then article, the column-major
+        # form lists each term's documents in that order (scipy's conversion keeps the
+        # row order), so a group's first entry in a column is its earliest article. One
+        # pass, whatever the number of groups.
+        order = np.lexsort((articles, rows))
+        by_term = document_terms[order].tocsc()
+        column = np.repeat(np.arange(shape[1], dtype=index), np.diff(by_term.indptr))
+        group = rows[order][by_term.indices]
+        starts = np.ones(len(column), dtype=bool)
+        starts[1:] = (column[1:] != column[:-1]) | (group[1:] != group[:-1])
+        earliest = articles[order][by_term.indices[starts]]
+        # Those entries, column by column with rows ascending, are the column-major form of
+        # groups × terms; scipy's conversion to rows sorts without a sort.
+        per_column = np.zeros(shape[1] + 1, dtype=index)
+        np.cumsum(np.bincount(column[starts], minlength=shape[1]), out=per_column[1:])
+        first = sp.csc_array(
+            ((_NEVER - earliest).astype(np.int32), group[starts].astype(index), per_column),
+            shape=(groups, shape[1]),
+        ).tocsr()
         # Into the totals, over the union of the two vocabularies.
         vocabulary = _union([self._vocabulary[n], batch_terms])
         was = np.searchsorted(vocabulary, self._vocabulary[n])
