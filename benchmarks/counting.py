@@ -1,9 +1,10 @@
 """Keyness counting alone: framing's TermCounts against scikit-learn's CountVectorizer.
 
-    python benchmarks/counting.py [--articles 10000] [--scale 100000]
+    python benchmarks/counting.py [--articles 10000] [--scale 100000 | 0] [--group bias|outlet]
 
 Both count the same words and two-word phrases of the first --articles AllSides articles
-(cleaned and tokenised as `framing compare` does; the groups are AllSides' bias labels),
+(cleaned and tokenised as `framing compare` does; the groups are AllSides' bias labels, or
+the outlets with --group outlet),
 then those articles again as distinct copies up to --scale:
 
 - framing: `TermCounts.add` on each text's TextTerms (what the scoring workers send), then
@@ -38,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "shared" / "corpora" / "allsides-10k.jsonl.gz"
 
 
-def prepare_terms(path: Path, articles: int) -> None:
+def prepare_terms(path: Path, articles: int, group: str) -> None:
     """Each article's group and TextTerms, pickled."""
     from framing.clean import clean
     from framing.document import prepare
@@ -48,9 +49,8 @@ def prepare_terms(path: Path, articles: int) -> None:
     with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
         for line in islice(f, articles):
             record = json.loads(line)
-            out.append(
-                (record.get("allsides_bias") or "none", compact_counts(prepare(clean(record["text"]).text)))
-            )
+            label = record.get("allsides_bias" if group == "bias" else "outlet") or "none"
+            out.append((label, compact_counts(prepare(clean(record["text"]).text))))
     path.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -61,39 +61,46 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def _digest(table: dict[str, tuple[list[str], np.ndarray]]) -> str:
+# Per group and n: the term strings (shared), and the positions and counts of the terms
+# the group uses. Only those are kept: a dense vector per group would be the benchmark's
+# own memory (hundreds of outlets × a million terms).
+Table = dict[str, tuple[list[str], np.ndarray, np.ndarray]]
+
+
+def _digest(table: Table) -> str:
     """Of every (group, term, count) with a count, in a fixed order."""
     h = hashlib.blake2b(digest_size=8)
     for group in sorted(table):
-        terms, counts = table[group]
-        for term, count in sorted(zip(terms, counts.tolist(), strict=True)):
-            if count:
-                h.update(f"{group}\t{term}\t{int(count)}\n".encode())
+        names, used, counts = table[group]
+        for term, count in sorted(zip([names[i] for i in used.tolist()], counts.tolist(), strict=True)):
+            h.update(f"{group}\t{term}\t{int(count)}\n".encode())
     return h.hexdigest()
 
 
-def count_framing(terms: list, copies: int) -> dict[str, tuple[list[str], np.ndarray]]:
+def count_framing(terms: list, copies: int) -> Table:
     from framing.keyness import TermCounts
 
     counts = TermCounts()
     for copy in range(copies):
         for i, (group, text) in enumerate(terms):
             counts.add(group, text, copy * len(terms) + i)
-    table = {}
+    table: Table = {}
     for n in (1, 2):
         names = counts.terms(n, counts.keys(n))
         counts.total(n)
         for group in counts.group_names:
-            table[f"{group}/{n}"] = (names, counts.vector(n, group))
+            vector = counts.vector(n, group)
+            used = np.flatnonzero(vector)
+            table[f"{group}/{n}"] = (names, used, vector[used])
     return table
 
 
-def count_sklearn(terms: list, copies: int) -> dict[str, tuple[list[str], np.ndarray]]:
+def count_sklearn(terms: list, copies: int) -> Table:
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import CountVectorizer
 
     groups = sorted({g for g, _ in terms})
-    table = {}
+    table: Table = {}
     for n in (1, 2):
 
         def analyzer(i: int, n: int = n) -> list[str]:
@@ -108,10 +115,12 @@ def count_sklearn(terms: list, copies: int) -> dict[str, tuple[list[str], np.nda
         indicator = sp.csr_array(
             (np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(groups), len(rows))
         )
-        summed = (indicator @ matrix).toarray()
+        summed = sp.csr_array(indicator @ matrix)
+        summed.sum_duplicates()
         names = vectorizer.get_feature_names_out().tolist()
         for k, group in enumerate(groups):
-            table[f"{group}/{n}"] = (names, summed[k])
+            start, end = summed.indptr[k], summed.indptr[k + 1]
+            table[f"{group}/{n}"] = (names, summed.indices[start:end], summed.data[start:end])
     return table
 
 
@@ -145,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--group", choices=["bias", "outlet"], default="bias")
     parser.add_argument("--skip-sklearn-at-scale", action="store_true")
     parser.add_argument("--inner", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -153,8 +163,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="framing-counting-") as work:
         path = Path(work) / "terms.pickle"
-        prepare_terms(path, args.articles)
-        for articles in (args.articles, args.scale):
+        prepare_terms(path, args.articles, args.group)
+        for articles in (args.articles, args.scale) if args.scale else (args.articles,):
             copies = max(1, articles // args.articles)
             ours = run("framing", path, copies)
             print(
