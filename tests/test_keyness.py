@@ -412,6 +412,8 @@ def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(mon
     restored = keyness.TermCounts.from_state(counted.state())
     assert restored is not None
     assert {counted._counts[n].indices.dtype for n in (1, 2)} == {np.dtype(np.int64 if wide else np.int32)}
+    # Counts and first uses have the same entries, so they share one index array.
+    assert all(np.shares_memory(counted._first[n].indices, counted._counts[n].indices) for n in (1, 2))
     for n in (1, 2):
         per_doc = [list(counts(d)[n - 1].elements()) for d in docs]
         vectorizer = CountVectorizer(analyzer=per_doc.__getitem__, lowercase=False)

@@ -287,8 +287,14 @@ class TermCounts:
         was = np.searchsorted(vocabulary, self._vocabulary[n])
         new = np.searchsorted(vocabulary, batch_terms)
         size = (groups, len(vocabulary))
-        self._counts[n] = _widened(self._counts[n], was, size) + _widened(summed, new, size)
-        self._first[n] = _widened(self._first[n], was, size).maximum(_widened(first, new, size))
+        counts = _widened(self._counts[n], was, size) + _widened(summed, new, size)
+        self._counts[n] = counts
+        first = _widened(self._first[n], was, size).maximum(_widened(first, new, size))
+        # Counts are at least 1, so both matrices hold the union of the old and the new
+        # entries, in the same order: then they share one index array (4 bytes an entry).
+        if np.array_equal(first.indptr, counts.indptr) and np.array_equal(first.indices, counts.indices):
+            first = _matrix(first.data, counts.indices, counts.indptr, size)
+        self._first[n] = first
         self._vocabulary[n] = vocabulary
 
     def state(self) -> dict[str, object]:
