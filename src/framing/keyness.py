@@ -174,7 +174,7 @@ class TermCounts:
 
     Articles are counted a batch at a time: the batch's document-term matrix (what
     CountVectorizer gives, but over framing's tokens, which the evidence lines use too) is
-    summed by group through a group-indicator matrix and added to the totals.
+    summed by group in its column-major form and added to the totals.
 
     The vocabulary is integer keys, not strings: words get ids, and a phrase is the pair of
     its words' ids in one 64-bit key. A corpus's millions of distinct phrases then cost 8
@@ -255,32 +255,31 @@ class TermCounts:
         indptr = np.zeros(len(documents) + 1, dtype=index)
         np.cumsum(lengths, out=indptr[1:])
         shape = (len(documents), len(batch_terms))
-        counts = np.concatenate([d[3] for d in documents]).astype(np.int32)
-        document_terms = _matrix(counts, columns, indptr, shape)
-        indicator = sp.csr_array(
-            (np.ones(len(documents), dtype=np.int32), (rows, np.arange(len(documents), dtype=np.int32))),
-            shape=(groups, len(documents)),
-        )
-        summed = indicator @ document_terms
-        summed.sum_duplicates()  # sorts the indices: the merge below needs them sorted
-        # First use: with the documents ordered by group, then article, the column-major
-        # form lists each term's documents in that order (scipy's conversion keeps the
-        # row order), so a group's first entry in a column is its earliest article. One
-        # pass, whatever the number of groups.
+        entries = np.concatenate([d[3] for d in documents]).astype(np.int32)
+        document_terms = _matrix(entries, columns, indptr, shape)
+        # With the documents ordered by group, then article, the column-major form lists
+        # each term's documents in that order (scipy's conversion keeps the row order): a
+        # term's entries for one group are a run, whose sum is the group's count and whose
+        # first entry is its earliest article. One pass, whatever the number of groups.
         order = np.lexsort((articles, rows))
         by_term = document_terms[order].tocsc()
         column = np.repeat(np.arange(shape[1], dtype=index), np.diff(by_term.indptr))
         group = rows[order][by_term.indices]
         starts = np.ones(len(column), dtype=bool)
         starts[1:] = (column[1:] != column[:-1]) | (group[1:] != group[:-1])
-        earliest = articles[order][by_term.indices[starts]]
-        # Those entries, column by column with rows ascending, are the column-major form of
+        runs = np.flatnonzero(starts)
+        earliest = articles[order][by_term.indices[runs]]
+        # The runs, column by column with groups ascending, are the column-major form of
         # groups × terms; scipy's conversion to rows sorts without a sort.
         per_column = np.zeros(shape[1] + 1, dtype=index)
-        np.cumsum(np.bincount(column[starts], minlength=shape[1]), out=per_column[1:])
-        first = sp.csc_array(
-            ((_NEVER - earliest).astype(np.int32), group[starts].astype(index), per_column),
+        np.cumsum(np.bincount(column[runs], minlength=shape[1]), out=per_column[1:])
+        run_groups = group[runs].astype(index)
+        summed = sp.csc_array(
+            (np.add.reduceat(by_term.data, runs).astype(np.int32), run_groups, per_column),
             shape=(groups, shape[1]),
+        ).tocsr()
+        first = sp.csc_array(
+            ((_NEVER - earliest).astype(np.int32), run_groups, per_column), shape=(groups, shape[1])
         ).tocsr()
         # Into the totals, over the union of the two vocabularies.
         vocabulary = _union([self._vocabulary[n], batch_terms])
