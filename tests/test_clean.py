@@ -1,5 +1,8 @@
 """Cleaning: general steps on made-up text, then what the seeds README says each page left in."""
 
+import gzip
+import json
+
 import pytest
 
 import framing.clean as clean_module
@@ -12,8 +15,9 @@ from framing.clean import (
     repeated_paragraphs,
     timestamp_lines,
 )
+from framing.text import norm_key
 
-from helpers import seed_text
+from helpers import SEEDS, SHARED, seed_text
 
 
 def cut_text(text: str, step) -> list[str]:
@@ -99,6 +103,51 @@ def test_near_duplicate_paragraph():
 def test_near_duplicate_threshold_worked_by_hand(first, second, near):
     cuts = repeated_paragraphs(f"{first}\n{second}\n")
     assert [c.reason for c in cuts] == (["near-duplicate paragraph"] if near else [])
+
+
+REPEAT_EDGES = [
+    "",
+    "   \n\n",
+    "---\n***\n---\n",
+    "Headline\nHeadline\n",
+    "Word\nAnother line with Word in it\nWord\n",
+    "Straße ist hier.\nSTRASSE IST HIER.\n",  # casefolding makes the two keys equal
+    "Emoji 🎉 line one two three four\nEmoji 🎉 line one two three four five\n",
+    "One two three four five.\nBefore it. One two three four five. After it.\n",
+    "One two three four five six seven.\nThe lede. One two three four five six seven.\n",
+    "a b c d e f g h\nx a b c d e f g h\n",
+    "a b c d e f g h i j\nk a b c d e f g h i\nz a b c d e f g h i j\n",
+    "the same five words here\nthe same five words here too\nand the same five words here\n",
+]
+
+
+def _texts_for_repeats() -> list[str]:
+    """Texts as repeated_paragraphs sees them: made-up edge cases, the seeds, BASIL and the
+    first 1,000 AllSides articles, each after the cleaning steps before it."""
+    texts = REPEAT_EDGES + [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    if (SHARED / "corpora").is_dir():
+        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f]
+        with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
+    before = clean_module.STEPS[: clean_module.STEPS.index(repeated_paragraphs)]
+    return [clean(t, before).text for t in texts]
+
+
+def _paragraph_by_paragraph(text: str):
+    """Every text down the exact path: keys from norm_key, always searched for copies."""
+    return [(line, key) for line in clean_module.lines(text) if (key := norm_key(line.text))], True
+
+
+def test_screened_repeats_equal_the_paragraph_by_paragraph_search(monkeypatch):
+    texts = _texts_for_repeats()
+    screened = [repeated_paragraphs(t) for t in texts]
+    # The screen's keys are norm_key's; most texts skip the exact path (it is a screen).
+    assert [clean_module._paragraphs(t)[0] for t in texts] == [_paragraph_by_paragraph(t)[0] for t in texts]
+    assert sum(not clean_module._paragraphs(t)[1] for t in texts) > len(texts) // 2
+    monkeypatch.setattr(clean_module, "_paragraphs", _paragraph_by_paragraph)
+    assert screened == [repeated_paragraphs(t) for t in texts]
+    assert sum(map(bool, screened)) > 10  # the texts do hold repeats to find
 
 
 # ---- the seeds, against their README ---------------------------------------------------

@@ -13,9 +13,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 
-from framing.text import norm_key, sentences
+import numpy as np
+
+from framing.text import norm_key, sentences, tokens_and_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,12 +296,20 @@ def repeated_paragraphs(text: str) -> list[Cut]:
     """A paragraph printed twice (a doubled headline, a second copy of a wire text), or a
     one-sentence line that is also a sentence of a longer paragraph (a headline repeated as
     the lede). The first full copy is kept."""
-    paras = [(ln, key) for ln in lines(text) if (key := norm_key(ln.text))]
+    paras, alike = _paragraphs(text)
     # Every key between spaces: a sentence's key is a run of its paragraph's key, so a key
     # found nowhere in here is no other paragraph's sentence, and the sentence split (the
     # costly part) is needed only for the few that are.
     padded = [f" {key} " for _, key in paras]
     everything = "\n".join(padded)
+    if not alike:
+        # No two keys are equal and no two paragraphs near-duplicates, so nothing is cut
+        # for being a copy, and the one test left does not depend on what was kept.
+        return [
+            _cut_line(p, "line repeated as a sentence of another paragraph")
+            for i, (p, _) in enumerate(paras)
+            if everything.count(padded[i]) > 1 and _sentence_of_another(paras, i)
+        ]
     cuts: list[Cut] = []
     kept_keys: set[str] = set()
     kept_shingles: list[set[_Shingle]] = []
@@ -323,6 +333,65 @@ def repeated_paragraphs(text: str) -> list[Cut]:
                 index.setdefault(sh, []).append(len(kept_shingles))
             kept_shingles.append(shingles)
     return cuts
+
+
+_HASH_FACTOR = np.uint64(0x9E3779B97F4A7C15)  # odd, so each step of the hash is one-to-one
+
+
+def _paragraphs(text: str) -> tuple[list[tuple[Line, str]], bool]:
+    """The lines that hold a token, each with its key (norm_key of the line), and whether
+    two of them might be copies: equal keys, or word 5-gram sets similar enough to be
+    near-duplicates.
+
+    The keys come from one tokenisation of the whole text (which the document reuses when
+    cleaning cuts nothing) and the 5-grams are compared as 64-bit hashes in a few array
+    operations, instead of a Python set of 5-gram tuples per paragraph. Equal 5-grams have
+    equal hashes, so similar paragraphs are never missed; a rare equal hash of different
+    5-grams only sends the text down the exact paragraph-by-paragraph path."""
+    toks, _ = tokens_and_words(text)
+    if not len(toks):
+        return [], False
+    all_lines = lines(text)
+    line_starts = np.fromiter((ln.start for ln in all_lines), dtype=np.int64, count=len(all_lines))
+    line_of = np.searchsorted(line_starts, np.array(toks.starts, dtype=np.int64), side="right") - 1
+    bounds = [0, *(np.flatnonzero(line_of[1:] != line_of[:-1]) + 1).tolist(), len(toks)]
+    norms = toks.norms
+    paras = [(all_lines[int(line_of[a])], " ".join(norms[a:b])) for a, b in pairwise(bounds)]
+    if len({key for _, key in paras}) < len(paras):
+        return paras, True
+    return paras, len(toks) >= _SHINGLE and _similar_lines(toks.ids.ids, line_of)
+
+
+def _similar_lines(ids: np.ndarray, line_of: np.ndarray) -> bool:
+    """Whether two lines' sets of word 5-gram hashes have a Jaccard similarity of at least
+    _NEAR_DUPLICATE (never less than their 5-grams' own)."""
+    ids = ids.astype(np.uint64)
+    n = len(ids) - _SHINGLE + 1
+    h = ids[:n].copy()
+    for k in range(1, _SHINGLE):
+        h = h * _HASH_FACTOR + ids[k : k + n]
+    within = line_of[:n] == line_of[_SHINGLE - 1 :]  # the 5-gram lies on one line
+    h, owner = h[within], line_of[:n][within]
+    order = np.lexsort((owner, h))
+    h, owner = h[order], owner[order]
+    distinct = np.ones(len(h), dtype=bool)  # each line's set: its distinct hashes
+    distinct[1:] = (h[1:] != h[:-1]) | (owner[1:] != owner[:-1])
+    h, owner = h[distinct], owner[distinct]
+    shared = np.flatnonzero(h[1:] == h[:-1])
+    if not len(shared):
+        return False
+    sizes = np.bincount(owner).tolist()
+    common: dict[tuple[int, int], int] = {}  # (line, line) -> hashes both hold
+    first = shared[np.r_[True, shared[1:] != shared[:-1] + 1]]
+    for start in first.tolist():
+        end = start + 1
+        while end < len(h) and h[end] == h[start]:
+            end += 1
+        holders = owner[start:end].tolist()
+        for x, a in enumerate(holders):
+            for b in holders[x + 1 :]:
+                common[a, b] = common.get((a, b), 0) + 1
+    return any(n >= _NEAR_DUPLICATE * (sizes[a] + sizes[b] - n) for (a, b), n in common.items())
 
 
 def _sentence_of_another(paras: list[tuple[Line, str]], i: int) -> bool:

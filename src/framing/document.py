@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
 
 from framing.quotes import Quote, quotations
-from framing.text import TokenIds, Tokens, sentences, token_ids, tokens_and_words
+from framing.text import TokenIds, Tokens, sentences, tokens_and_words
 
 
 @dataclass(frozen=True)
@@ -19,10 +18,9 @@ class Document:
     words: int
     quote_starts: list[int]
 
-    @cached_property
+    @property
     def token_ids(self) -> TokenIds:
-        """Made once, for the lexicon matchers and the term counts."""
-        return token_ids(self.tokens.norms)
+        return self.tokens.ids
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence that holds `offset` (the nearest before it if none does)."""

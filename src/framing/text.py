@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +24,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-‐‑'’][^\W_]+)*")
 _JOINABLE_GAP = re.compile(r"[ \t\u00a0\-‐‑'’]{1,3}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tokens:
     """A text's match tokens as three parallel lists: plain lists are several times cheaper
     to build than one object per token, and tokenising runs on every word of a corpus."""
@@ -35,6 +35,11 @@ class Tokens:
 
     def __len__(self) -> int:
         return len(self.norms)
+
+    @cached_property
+    def ids(self) -> TokenIds:
+        """Made once, for cleaning's 5-grams, the lexicon matchers and the term counts."""
+        return token_ids(self.norms)
 
 
 @dataclass(frozen=True)
@@ -109,13 +114,18 @@ def warm_up() -> None:
         char_table(pattern)
 
 
+@lru_cache(maxsize=2)
 def tokens_and_words(text: str) -> tuple[Tokens, int]:
     """tokens(text) and word_count(text) in one vectorised pass over the code points.
 
     A token is a maximal run of characters that _TOKEN matches, so a table lookup per
     character and the run edges find the same tokens as the regex; a word (_WORD) is a chain
     of tokens joined by exactly one hyphen or apostrophe. About four times faster than the
-    regexes on news text; texts with characters beyond the table take the regex path."""
+    regexes on news text; texts with characters beyond the table take the regex path.
+
+    Memoised for the last two texts: cleaning tokenises the text to look for repeated
+    paragraphs, and when it cuts nothing the document is made from that same text. Callers
+    must not change the lists."""
     chars = code_points(text)
     if not len(chars):
         return Tokens([], [], []), 0
