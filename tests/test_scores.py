@@ -114,6 +114,28 @@ EDGE_TEXTS = [
 ]
 
 
+APOSTROPHE_EDGES = [
+    "",
+    "'",
+    "a'",
+    "'t",
+    "don't 'tis rock'n'roll it's we've we'll they're I'd 'v 've' 'll 'r 'Re 'T",
+    "end with an apostrophe'",
+    "x'\u00a0y and\u2009thin spaces, tabs\tand\nlines",
+    "emoji 🎉 o'clock",  # beyond the table: the regexes
+]
+
+
+def test_word_list_by_table_equals_textstats_two_substitutions():
+    from framing.score.readability import _words, _words_by_regex
+
+    texts = APOSTROPHE_EDGES + EDGE_TEXTS + [seed_text(s) for s in SEED_IDS]
+    if (SHARED / "corpora").is_dir():
+        with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
+    assert [_words(t) for t in texts] == [_words_by_regex(t) for t in texts]
+
+
 def test_readability_equals_stock_textstat_with_the_corpus_present(tmp_path):
     texts = [clean(seed_text(s)).text for s in SEED_IDS] + EDGE_TEXTS
     expected = _stock_textstat(_nltk_cmudict(tmp_path / "nltk_data"), texts)
