@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import zlib
 from dataclasses import replace
 from pathlib import Path
@@ -301,6 +302,53 @@ def test_removing_a_line_and_moving_lines_is_seen_too(corpus, tmp_path):
     again = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert again.result.rescored == 0
     assert (again.md, again.json) == (fresh.md, fresh.json)
+
+
+def _as_schema_2(store: Path) -> None:
+    """Put a store's hits back into schema 2's layout (keyed by text, then lexicon, the
+    lexicon hash as hex text), as framing before schema 3 wrote them."""
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("ALTER TABLE hits RENAME TO hits_3")
+        db.execute(
+            "CREATE TABLE hits (text_key BLOB NOT NULL, lexicon TEXT NOT NULL, sha TEXT NOT NULL,"
+            " data BLOB NOT NULL, PRIMARY KEY (text_key, lexicon)) WITHOUT ROWID"
+        )
+        db.execute("INSERT INTO hits SELECT text_key, lexicon, lower(hex(sha)), data FROM hits_3")
+        db.execute("DROP TABLE hits_3")
+        db.execute("UPDATE meta SET value = '2' WHERE name = 'schema'")
+    db.close()
+
+
+def test_a_schema_2_store_is_moved_to_schema_3_and_keeps_every_result(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    _as_schema_2(store)
+    db = sqlite3.connect(store)
+    old_rows = sorted(db.execute("SELECT lexicon, text_key, sha, data FROM hits").fetchall())
+    db.close()
+    assert len(old_rows) == 7 * 3 and all(len(sha) == 64 for _, _, sha, _ in old_rows)
+    warm = render(_config(corpus, tmp_path, cache=store))
+    assert (warm.result.cached, warm.result.rescored) == (7, 0)
+    assert (warm.md, warm.json) == (cold.md, cold.json)
+    assert not any("unreadable" in w for w in warm.warnings)
+    db = sqlite3.connect(store)
+    assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == (str(cache.SCHEMA),)
+    new_rows = sorted(db.execute("SELECT lexicon, text_key, sha, data FROM hits").fetchall())
+    db.close()
+    assert new_rows == [(f, k, bytes.fromhex(sha), d) for f, k, sha, d in old_rows]
+
+
+def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("UPDATE meta SET value = '99' WHERE name = 'schema'")
+    db.close()
+    result = render(_config(corpus, tmp_path, cache=store))
+    assert any("schema 99, expected 3" in w for w in result.warnings)
+    assert result.result.rescored == 7
 
 
 def test_a_truncated_store_is_detected_and_rebuilt(corpus, tmp_path):

@@ -5,8 +5,10 @@ What is kept, and what invalidates it:
 - `base`: cleaning, outlet tag, word and sentence counts, quoted share, sentence tones and
   readability. Key: a hash of the scoring version, the registry files, the outlet name, the
   URL and the text. Lexicon edits never touch it.
-- `hits`: one row per (text, lexicon file): the hits and the hash of the lexicon file they
-  were found with. Key: a hash of the scoring version and the text.
+- `hits`: one row per (lexicon file, text): the hits and the hash of the lexicon file they
+  were found with. Key: a hash of the scoring version and the text. Rows are kept in
+  lexicon-file order, so that storing one file's hits again after an edit rewrites that
+  file's pages only, not pages spread over every file's rows.
 - `vocabulary`: each text's distinct tokens. When a lexicon file changes, only the entries
   that differ between its old and new versions can change its hits, and an entry can match
   only in a text that has all of its tokens; the other texts keep their hits.
@@ -45,16 +47,18 @@ from typing import Any
 
 from framing.errors import OutputError, StoreError
 
-SCHEMA = 2
+SCHEMA = 3  # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes
 _CHUNK = 500  # keys per SELECT … IN (…)
 
-_TABLES = """
+_HITS_TABLE = """
+CREATE TABLE IF NOT EXISTS hits (
+    lexicon TEXT NOT NULL, text_key BLOB NOT NULL, sha BLOB NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (lexicon, text_key)
+) WITHOUT ROWID"""
+_TABLES = f"""
+{_HITS_TABLE};
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS base (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS hits (
-    text_key BLOB NOT NULL, lexicon TEXT NOT NULL, sha TEXT NOT NULL, data BLOB NOT NULL,
-    PRIMARY KEY (text_key, lexicon)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vocabulary (text_key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS terms (
@@ -104,6 +108,22 @@ def code_key() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _hits_from_schema_2(db: sqlite3.Connection) -> None:
+    """Move a schema-2 store's hits (keyed by text, then lexicon, with the lexicon hash as
+    hex text) into schema 3's table, in one transaction: the store keeps every result."""
+    db.create_function("unhex", 1, bytes.fromhex, deterministic=True)
+    with db:
+        db.execute("BEGIN")
+        db.execute("ALTER TABLE hits RENAME TO hits_schema_2")
+        db.execute(_HITS_TABLE)
+        db.execute(
+            "INSERT INTO hits SELECT lexicon, text_key, unhex(sha), data FROM hits_schema_2"
+            " ORDER BY lexicon, text_key"
+        )
+        db.execute("DROP TABLE hits_schema_2")
+        db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
 
 
 def _unreadable(error: Exception) -> StoreError:
@@ -176,10 +196,12 @@ class Store:
             check = db.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
-            db.executescript(_TABLES)
+            db.executescript(_TABLES)  # on a schema-2 store its old hits table stays as it is
             row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            elif row[0] == "2":
+                _hits_from_schema_2(db)
             elif row[0] != str(SCHEMA):
                 raise sqlite3.DatabaseError(f"schema {row[0]}, expected {SCHEMA}")
         except BaseException:
@@ -204,11 +226,15 @@ class Store:
     def bases(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
         return {k: unpack(d) for k, d in self._select("SELECT key, data FROM base WHERE key IN ({})", keys)}
 
-    def hits(self, text_keys: Sequence[bytes]) -> dict[bytes, dict[str, tuple[str, bytes]]]:
+    def hits(
+        self, text_keys: Sequence[bytes], lexicons: Iterable[str]
+    ) -> dict[bytes, dict[str, tuple[str, bytes]]]:
+        """For each text, each lexicon file's stored (lexicon hash, packed hits)."""
         out: dict[bytes, dict[str, tuple[str, bytes]]] = {}
-        sql = "SELECT text_key, lexicon, sha, data FROM hits WHERE text_key IN ({})"
-        for key, lexicon, sha, data in self._select(sql, text_keys):
-            out.setdefault(key, {})[lexicon] = (sha, data)
+        sql = "SELECT text_key, sha, data FROM hits WHERE lexicon = ? AND text_key IN ({})"
+        for lexicon in lexicons:
+            for key, sha, data in self._select(sql, text_keys, lexicon):
+                out.setdefault(key, {})[lexicon] = (sha.hex(), data)
         return out
 
     def vocabularies(self, text_keys: Sequence[bytes]) -> dict[bytes, str]:
@@ -311,7 +337,10 @@ class Store:
         with self.db:  # commits, or rolls back on error or interruption
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
-            self.db.executemany("INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)", hits)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",
+                ((lexicon, k, bytes.fromhex(sha), data) for k, lexicon, sha, data in hits),
+            )
             self.db.executemany(
                 "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
                 ((k, zlib.compress(v.encode("utf-8"), 1)) for k, v in vocabularies),

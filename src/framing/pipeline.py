@@ -656,7 +656,7 @@ def _terms_key(scorer: Scorer) -> str:
 def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:
     """Fill each slot with what the store still holds for it."""
     bases = store.bases([s.article_key for s in slots])
-    stored_hits = store.hits([s.text_key for s in slots])
+    stored_hits = store.hits([s.text_key for s in slots], [lex.file for lex in scorer.lexicons])
     edits = {lex.file: Edits(store, lex) for lex in scorer.lexicons}
     # Vocabularies are read only for texts that have hits of an edited lexicon.
     need_vocab = [
