@@ -122,6 +122,22 @@ def test_jsonl_with_media_cloud_names_and_gzip(tmp_path):
     assert got[0].source == "export.jsonl.gz:1"
 
 
+def test_damaged_gzip_inputs_are_errors_naming_the_file(tmp_path):
+    rows = "".join(json.dumps({"id": i, "text": f"Body {i} " * 50}) + "\n" for i in range(2000)).encode()
+    whole = gzip.compress(rows)
+    for name, data in [
+        ("cut.jsonl.gz", whole[: len(whole) // 2]),  # a download that stopped half way
+        ("plain.jsonl.gz", rows),  # not compressed at all
+        ("cut.csv.gz", gzip.compress(b"id,text\n1,a\n")[:-12]),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(InputError, match=rf"{re.escape(name)}: not a readable gzip file"):
+            articles(tmp_path / name)
+    # Many lines of a large file, read through the decompressing thread, come back whole.
+    (tmp_path / "whole.jsonl.gz").write_bytes(whole)
+    assert [a.text for a in articles(tmp_path / "whole.jsonl.gz")] == [f"Body {i} " * 50 for i in range(2000)]
+
+
 def test_jsonl_errors_name_the_line(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "ok"}\n{"text": \n', encoding="utf-8")
