@@ -438,3 +438,45 @@ def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(mon
                     others = [i for i in range(len(docs)) if used[i] and group_of[i] != g]
                     assert tc.first(t, g) == (min(mine) if mine else None)
                     assert tc.first(t, g, other=True) == (min(others) if others else None)
+
+
+def test_an_excerpt_is_the_whole_sorted_tables_rows(monkeypatch):
+    # compare() picks the excerpt's rows by partitioning z and sorts only those; the
+    # reference is the whole table sorted by (-z, term), cut as the docstring says. Low
+    # counts give many equal z, so ties fall on both cuts; the `always` terms include
+    # rare ones (under min_count), absent ones and phrases.
+    from framing import keyness
+    from framing.terms import compact_counts
+
+    docs = [prepare(t) for t in _articles_for_counting()]
+    groups = ["agency", "state", "forum"]
+    counted = keyness.TermCounts()
+    for i, d in enumerate(docs):
+        counted.add(groups[i % 3], compact_counts(d), i)
+    words = counted.terms(1, counted.keys(1))
+    phrases = counted.terms(2, counted.keys(2))
+    always = frozenset(words[::97] + phrases[::501] + ["no such word", "crimea", "annexation"])
+    background = Prior("background", background={w: float(len(w)) for w in words[::3]}, source="b")
+    cases = 0
+    for prior in (Prior(), Prior("uniform", 0.01), background):
+        for variance in ("monroe", "scattertext"):
+            for gi, gj in (("agency", None), ("state", "forum")):
+                for n in (1, 2):
+                    for min_count, head, tail in (
+                        (1, 50, 10),
+                        (3, 7, 3),
+                        (2, 0, 5),
+                        (1, 4, 0),
+                        (1, 10**6, 10),
+                    ):
+                        args = (counted, n, gi, gj, prior, variance, min_count, always, (head, tail))
+                        picked = keyness.compare(*args)
+                        with monkeypatch.context() as m:
+                            m.setattr(keyness, "_excerpt", lambda *a: None)  # the whole table, cut
+                            whole = keyness.compare(*args)
+                        assert picked == whole, (prior.kind, variance, gi, gj, n, min_count, head, tail)
+                        cases += 1
+    assert cases == 3 * 2 * 2 * 2 * 5
+    # The cuts do fall among ties: some z at a cut is shared with a row outside it.
+    whole = keyness.compare(counted, 1, "agency", None, Prior(), "monroe", 1, frozenset(), None)
+    assert whole.z[49] == whole.z[50] or whole.z[-10] == whole.z[-11]

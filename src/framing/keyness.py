@@ -584,6 +584,80 @@ def _sorted(
     )
 
 
+def _excerpt(
+    counts: TermCounts,
+    n: int,
+    group_i: str,
+    group_j: str | None,
+    prior: Prior,
+    variance: Variance,
+    min_count: int,
+    always: frozenset[str],
+    head: int,
+    tail: int,
+) -> tuple[_Sorted, int] | None:
+    """The rows of _sorted(...)'s table that `compare` keeps (the first `head`, the last
+    `tail` and the `always` terms'), in the table's order, and the table's size, without
+    sorting the whole table: z is computed for every term (it decides the order), but only
+    the rows near each end are sorted, found by a partition, and G² and χ² are computed for
+    the kept rows alone. The order is (-z, term), a total order, so sorting the kept rows
+    by it gives them in the full table's order. None when some z is not a number, which
+    that order does not rank the same way; the caller then sorts the whole table."""
+    keys = counts.keys(n)
+    yi = counts.vector(n, group_i)
+    total = counts.total(n)
+    yj = total - yi if group_j is None else counts.vector(n, group_j)
+    if prior.kind == "background":
+        alpha = prior.alphas(counts.terms(n, keys), total)
+    else:
+        alpha = prior.alphas(len(keys), total)
+    keep = (yi + yj) >= max(min_count, 1)
+    listed = np.searchsorted(keys, counts.keys_of(n, always))
+    listed = listed[(yi[listed] + yj[listed]) > 0]
+    keep[listed] = True
+    used = np.flatnonzero(keep)
+    ni, nj, a0 = float(yi.sum()), float(yj.sum()), float(alpha.sum())
+    yi, yj, alpha = yi[used], yj[used], alpha[used]
+    scores = log_odds(yi, yj, alpha, variance, (ni, nj, a0))
+    down = -scores.z  # the table's first sort key
+    if np.isnan(down).any():
+        return None
+    size = len(used)
+    picked = np.zeros(size, dtype=bool)
+    picked[np.searchsorted(used, listed)] = True
+
+    def ranked(rows: NDArray[np.int64]) -> NDArray[np.int64]:
+        """`rows` in the table's order."""
+        out: NDArray[np.int64] = rows[np.lexsort((counts.alphabetical(n, keys[used[rows]]), down[rows]))]
+        return out
+
+    if head + tail >= size:
+        picked[:] = True
+    else:
+        # Every row whose key is at most the head-th smallest is a candidate (ties
+        # included); sorted, the first `head` of them are the table's first rows.
+        if head:
+            bound = np.partition(down, head - 1)[head - 1]
+            picked[ranked(np.flatnonzero(down <= bound))[:head]] = True
+        if tail:
+            bound = np.partition(down, size - tail)[size - tail]
+            picked[ranked(np.flatnonzero(down >= bound))[-tail:]] = True
+    rows = ranked(np.flatnonzero(picked))
+    yi, yj = yi[rows], yj[rows]
+    return (
+        _Sorted(
+            keys[used[rows]],
+            yi,
+            yj,
+            scores.delta[rows],
+            scores.z[rows],
+            g2(yi, yj, (ni, nj)),
+            chi2(yi, yj, (ni, nj)),
+        ),
+        size,
+    )
+
+
 def compare(
     counts: TermCounts,
     n: int,
@@ -602,6 +676,12 @@ def compare(
     the `always` terms. The full tables of a large corpus hold millions of rows; the report
     shows a few of each, so only those are kept, and `table_parts` gives the full table a
     part at a time."""
+    other = "rest" if group_j is None else group_j
+    if excerpt is not None:
+        found = _excerpt(counts, n, group_i, group_j, prior, variance, min_count, always, *excerpt)
+        if found is not None:
+            kept, kept_of = found
+            return Comparison(group_i, other, n, *kept.rows(counts, n, slice(None)), kept_of)
     table = _sorted(counts, n, group_i, group_j, prior, variance, min_count, always)
     size = len(table.keys)
     picked: NDArray[np.int64] | slice = slice(None)
@@ -611,7 +691,6 @@ def compare(
         keep = (rows < head) | (rows >= size - tail)
         keep |= in_sorted(table.keys, counts.keys_of(n, always))
         picked = np.flatnonzero(keep)
-    other = "rest" if group_j is None else group_j
     return Comparison(group_i, other, n, *table.rows(counts, n, picked), size if excerpt is not None else -1)
 
 
