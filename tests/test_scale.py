@@ -3,6 +3,7 @@ is made, and a store that is never wrong."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -273,7 +274,11 @@ def test_editing_one_lexicon_line_changes_exactly_the_expected_counts(corpus, tm
     # Only the two texts that hold the new term were matched again; the rest kept their hits.
     assert (after.result.cached, after.result.rescored) == (5, 2)
     # A line added at the end moves no entry: the kept hits were stored under the new
-    # version as they were, and serve the next run.
+    # version as they were (at the end of the run, all at once), and serve the next run.
+    new_sha = hashlib.sha256((lexicons / "labels.csv").read_bytes()).digest()
+    db = sqlite3.connect(store)
+    assert db.execute("SELECT sha FROM hits WHERE lexicon = 'labels.csv'").fetchall() == [(new_sha,)] * 7
+    db.close()
     again = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert (again.result.cached, again.result.rescored) == (7, 0)
     assert (again.md, again.json) == (fresh.md, fresh.json)

@@ -337,9 +337,10 @@ class Store:
         with self.db:  # commits, or rolls back on error or interruption
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
+            # In key order: each page of the table is then written once per transaction.
             self.db.executemany(
                 "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",
-                ((lexicon, k, bytes.fromhex(sha), data) for k, lexicon, sha, data in hits),
+                sorted((lexicon, k, bytes.fromhex(sha), data) for k, lexicon, sha, data in hits),
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",

@@ -514,14 +514,21 @@ def _scored(
     the workers before this one's results are stored and handed on, so the workers score
     while this process writes the store and the report."""
     pending: _Batch | None = None
+    # Hits that outlived a lexicon edit, stored again under the current version at the end
+    # of the run in one transaction, in key order: a batch's rows lie on pages all over
+    # the edited file's rows, so storing them a batch at a time wrote each page dozens of
+    # times. A run stopped before then leaves them under the old version, checked again.
+    carried: list[tuple[bytes, str, str, bytes]] = []
     while True:
         batch = list(islice(articles, READ_BATCH))
         following = _submit(batch, scorer, store, workers, want_terms) if batch else None
         if pending is not None:
-            yield from _finish(pending, scorer, store, note, counts)
+            yield from _finish(pending, scorer, store, note, counts, carried)
             if progress:
                 progress(pending.size)
         if following is None:
+            if store and carried:
+                store.write((), carried, ())
             return
         pending = following
 
@@ -572,8 +579,10 @@ def _finish(
     store: cache.Store | None,
     note: Callable[[str], None],
     counts: dict[str, int],
+    carried: list[tuple[bytes, str, str, bytes]],
 ) -> Iterator[ArticleResult]:
-    """The batch's scores collected and stored, then its results, in input order."""
+    """The batch's scores collected and stored, then its results, in input order. Hits
+    carried over a lexicon edit are added to `carried`, for the caller to store."""
     for article in batch.empty:
         note(f"{article.source}: article {article.id!r} has no text, skipped")
     slots, outcomes = batch.slots, batch.outcomes
@@ -586,7 +595,7 @@ def _finish(
             assert s.hits is not None
             if data is None:
                 data = cache.pack([_stored(scorer, file, h) for h in s.hits[file]])
-            new_hits.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
+            carried.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
         if s.task is None:
             counts["cached"] += 1
         else:
