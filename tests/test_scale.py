@@ -12,10 +12,12 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from framing import cache, distinctive, keyness, pipeline, writers
 from framing.config import CompareConfig, KeynessConfig
+from framing.errors import StoreError
 from framing.writers import compare
 
 from helpers import LEXICONS, SEEDS, render
@@ -481,3 +483,83 @@ def test_which_texts_have_counts_is_read_from_the_keys_only_index(corpus, tmp_pa
     ).fetchall()
     s.close()
     assert "COVERING INDEX terms_present" in str(plan)
+
+
+# ---- token sets: which texts' vocabularies an edit must read -----------------------------
+
+P64 = 0x100000001B3
+
+
+def _hash_by_hand(token: str) -> int:
+    return sum((ord(c) + 1) * pow(P64, i, 1 << 64) for i, c in enumerate(token)) % (1 << 64)
+
+
+def test_token_hashes_are_the_polynomial_worked_out_with_python_integers(monkeypatch):
+    tokens = ["ab", "hardliner", "é", "x", "crimea", "😀ok", "ostensibly", "a" * 300]
+    hashes = cache.token_hashes("\n".join(["", *tokens[:3], "", *tokens[3:]]))  # empty tokens skipped
+    words = [_hash_by_hand(t) for t in tokens]
+    prefixes = [(_hash_by_hand(t[:3]) + 0x9E3779B97F4A7C15) % (1 << 64) for t in tokens if len(t) >= 3]
+    assert hashes.tolist() == words + prefixes
+    # A set made a few texts at a time is the set made at once.
+    vocabularies = ["ab\ncrimea", "hardliner\nx", "", "é\nostensibly", "\n".join(tokens)]
+    whole = cache.token_set(vocabularies)
+    monkeypatch.setattr(cache, "_SET_CHUNK", 12)
+    assert cache.token_set(vocabularies).tolist() == whole.tolist() == sorted(set(words + prefixes))
+    assert cache.might_hold(whole, ["hardliner"]) and cache.might_hold(whole, ["ab", "x"])
+    assert cache.might_hold(whole, ["hardlin*"]) and cache.might_hold(whole, ["ost*", "crimea"])
+    assert not cache.might_hold(whole, ["hardliner", "nope"]) and not cache.might_hold(whole, ["zzz*"])
+
+
+def _edited(tmp_path: Path, line: str) -> Path:
+    lexicons = tmp_path / "lexicons"
+    shutil.rmtree(lexicons, ignore_errors=True)
+    shutil.copytree(LEXICONS, lexicons)
+    with (lexicons / "labels.csv").open("a", encoding="utf-8") as f:
+        f.write(line)
+    return lexicons
+
+
+@pytest.mark.parametrize("term", [TERM, "ostensib*"], ids=["word", "glob"])
+def test_after_an_edit_only_batches_that_might_hold_it_have_their_vocabularies_read(
+    corpus, tmp_path, small_batches, monkeypatch, term
+):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))  # batches of two: 000 001, 002 003, 004 x1, x2
+    read: list[bytes] = []
+    vocabularies = cache.Store.vocabularies
+    monkeypatch.setattr(
+        cache.Store, "vocabularies", lambda self, keys: read.extend(keys) or vocabularies(self, keys)
+    )
+    lexicons = _edited(tmp_path, f"hedge,{term},,\n")
+    after = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (after.md, after.json) == (fresh.md, fresh.json)
+    assert (after.result.cached, after.result.rescored) == (5, 2)
+    # Only the texts of the two batches that hold the word were read: seed 004, x1 and x2.
+    articles = list(pipeline.read_inputs([corpus], lambda _m: None))
+    assert [a.id for a in articles[4:]] == [articles[4].id, "x1", "x2"]
+    assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:])
+
+
+def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
+    corpus, tmp_path, small_batches, monkeypatch
+):
+    store = tmp_path / "store.sqlite"
+    monkeypatch.setattr(cache, "token_hashes", lambda joined: np.zeros(1, dtype=np.uint64))
+    render(_config(corpus, tmp_path, cache=store))
+    lexicons = _edited(tmp_path, f"hedge,{TERM},,\n")
+    after = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (after.md, after.json) == (fresh.md, fresh.json)
+    assert (after.result.cached, after.result.rescored) == (5, 2)
+
+
+def test_a_damaged_vocabulary_set_is_an_error_not_a_wrong_answer(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("UPDATE vocabulary_sets SET data = ?", (cache.pack((b"x" * 17, b"")),))
+    db.close()
+    with pytest.raises(StoreError, match="cannot be read"):
+        render(_config(corpus, tmp_path, cache=store, lexicons=_edited(tmp_path, f"hedge,{TERM},,\n")))

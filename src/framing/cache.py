@@ -12,6 +12,10 @@ What is kept, and what invalidates it:
 - `vocabulary`: each text's distinct tokens. When a lexicon file changes, only the entries
   that differ between its old and new versions can change its hits, and an entry can match
   only in a text that has all of its tokens; the other texts keep their hits.
+- `vocabulary_sets`: for each batch of texts whose vocabularies were stored together, the
+  hashes of every token of any of them (and of each token's first letters, for globs). An
+  entry whose tokens are not all in a batch's set matches in none of its texts, so after
+  an edit only the texts of batches that might hold it have their vocabularies read.
 - `lexicons`: each lexicon version's entries, by file hash, to tell what an edit changed.
 - `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
 - `corpus_terms`: those counts summed per group for a whole run, keyed by every article's
@@ -45,7 +49,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from framing.errors import OutputError, StoreError
+from framing.lexicon.load import MIN_GLOB_PREFIX
 
 SCHEMA = 3  # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes
 _CHUNK = 500  # keys per SELECT … IN (…)
@@ -60,6 +68,7 @@ _TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS base (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vocabulary (text_key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vocabulary_sets (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS terms (
     text_key BLOB NOT NULL, stop TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (text_key, stop)
@@ -124,6 +133,76 @@ def _hits_from_schema_2(db: sqlite3.Connection) -> None:
         )
         db.execute("DROP TABLE hits_schema_2")
         db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
+
+
+_P = np.uint64(0x100000001B3)  # odd: its powers are invertible modulo 2**64
+_P_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+_PREFIX_MARK = np.uint64(0x9E3779B97F4A7C15)  # sets a prefix's hash apart from a word's
+
+
+def token_hashes(joined: str) -> NDArray[np.uint64]:
+    """64-bit hashes of the newline-separated tokens of `joined`, and of the first
+    MIN_GLOB_PREFIX characters of each token that long (marked apart), unsorted.
+
+    A token's hash is the sum of (code point + 1) · P^i over its characters, modulo 2**64,
+    i counted from the token's start; over a whole batch it is taken from one running sum
+    and P's inverse powers, so the work is a few array operations, not a call per token.
+    A hash only ever says "might hold": two tokens with the same hash make a batch look
+    like it holds a word it does not, and its vocabularies are then read and checked."""
+    chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = len(chars)
+    if not n:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        powers = np.ones(n, dtype=np.uint64)  # P^0 .. P^(n-1), wrapping
+        np.cumprod(np.full(n - 1, _P, dtype=np.uint64), out=powers[1:])
+        inverse = np.ones(n, dtype=np.uint64)  # P^-0 .. P^-(n-1)
+        np.cumprod(np.full(n - 1, _P_INVERSE, dtype=np.uint64), out=inverse[1:])
+        running = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum((chars.astype(np.uint64) + np.uint64(1)) * powers, out=running[1:])
+        breaks = np.flatnonzero(chars == ord("\n"))
+        starts = np.r_[0, breaks + 1]
+        ends = np.r_[breaks, n]
+        starts, ends = starts[ends > starts], ends[ends > starts]
+        words = (running[ends] - running[starts]) * inverse[starts]
+        long = starts[ends - starts >= MIN_GLOB_PREFIX]
+        prefixes = (running[long + MIN_GLOB_PREFIX] - running[long]) * inverse[long] + _PREFIX_MARK
+    out: NDArray[np.uint64] = np.concatenate([words, prefixes])
+    return out
+
+
+_SET_CHUNK = 1 << 18  # characters hashed at once: a few MB of arrays, not a batch's worth
+
+
+def token_set(vocabularies: Sequence[str]) -> NDArray[np.uint64]:
+    """The sorted distinct token_hashes of all the vocabularies (newline-separated tokens)."""
+    parts: list[NDArray[np.uint64]] = []
+    chunk: list[str] = []
+    size = 0
+    for v in [*vocabularies, None]:
+        if v is None or (chunk and size + len(v) > _SET_CHUNK):
+            parts.append(token_hashes("\n".join(chunk)))
+            chunk, size = [], 0
+        if v is not None:
+            chunk.append(v)
+            size += len(v) + 1
+    # Sorted, then repeats dropped: np.unique hashes every value first, several times slower.
+    out: NDArray[np.uint64] = np.sort(np.concatenate(parts))
+    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
+
+
+def might_hold(token_set: NDArray[np.uint64], tokens: Sequence[str]) -> bool:
+    """Whether a text whose tokens hash into the sorted `token_set` might hold every one of
+    `tokens` (a lexicon entry's; a token ending in `*` is a prefix, as in a glob)."""
+    for token in tokens:
+        h = token_hashes(token.removesuffix("*"))
+        wanted = h[1] if token.endswith("*") and len(h) > 1 else h[0]
+        if token.endswith("*") and len(h) == 1:  # a glob shorter than the hashed prefix
+            return True
+        at = int(np.searchsorted(token_set, wanted))
+        if at == len(token_set) or token_set[at] != wanted:
+            return False
+    return True
 
 
 def _unreadable(error: Exception) -> StoreError:
@@ -241,6 +320,26 @@ class Store:
         sql = "SELECT text_key, data FROM vocabulary WHERE text_key IN ({})"
         return {k: unpack_str(d) for k, d in self._select(sql, text_keys)}
 
+    def clear_of(self, entries: Sequence[Sequence[str]]) -> set[bytes]:
+        """The stored texts that cannot hold all the tokens of any of `entries`, by their
+        batch's token set (texts stored without one are not among them)."""
+        clear: set[bytes] = set()
+        for (data,) in self.db.execute("SELECT data FROM vocabulary_sets"):
+            value = unpack(data)
+            if not (
+                isinstance(value, tuple)
+                and len(value) == 2
+                and all(isinstance(v, bytes) for v in value)
+                and len(value[0]) % 16 == 0
+                and len(value[1]) % 8 == 0
+            ):
+                raise _unreadable(ValueError("a vocabulary set of the wrong form"))
+            texts, tokens = value
+            token_set = np.frombuffer(tokens, dtype="<u8")
+            if not any(might_hold(token_set, entry) for entry in entries):
+                clear.update(texts[i : i + 16] for i in range(0, len(texts), 16))
+        return clear
+
     def terms(self, text_keys: Sequence[bytes], stop: str) -> dict[bytes, Any]:
         sql = "SELECT text_key, data FROM terms WHERE stop = ? AND text_key IN ({})"
         return {k: unpack(d) for k, d in self._select(sql, text_keys, stop)}
@@ -342,10 +441,15 @@ class Store:
                 "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",
                 sorted((lexicon, k, bytes.fromhex(sha), data) for k, lexicon, sha, data in hits),
             )
+            vocabularies = list(vocabularies)
             self.db.executemany(
                 "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
                 ((k, zlib.compress(v.encode("utf-8"), 1)) for k, v in vocabularies),
             )
+            if vocabularies:
+                texts = b"".join(k for k, _ in vocabularies)
+                tokens = token_set([v for _, v in vocabularies]).astype("<u8").tobytes()
+                self.db.execute("INSERT INTO vocabulary_sets (data) VALUES (?)", (pack((texts, tokens)),))
             self.db.executemany(
                 "INSERT OR IGNORE INTO lexicons VALUES (?, ?)", ((s, pack(v)) for s, v in lexicons)
             )

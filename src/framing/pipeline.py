@@ -265,6 +265,7 @@ class Edits:
         self.by_identity = {ident: e for ident, e in zip(self.current, lexicon.entries, strict=True)}
         self.position = {ident: k for k, ident in enumerate(self.current)}  # as by_identity: the last
         self._old: dict[str, tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bool] | None] = {}
+        self._clear: dict[str, set[bytes]] = {}
 
     def _version(self, sha: str) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bool] | None:
         """The stored version's entries, the token sets of the entries that differ, and
@@ -279,24 +280,35 @@ class Edits:
                 self._old[sha] = (old, [ident[1] for ident in changed], unmoved)
         return self._old[sha]
 
+    def clear(self, sha: str) -> set[bytes]:
+        """Texts whose stored hits of version `sha` hold as they are: by the store's token
+        sets, none of them holds all the tokens of an entry that differs."""
+        if sha not in self._clear:
+            version = self._version(sha)
+            self._clear[sha] = set() if version is None else self.store.clear_of(version[1])
+        return self._clear[sha]
+
     def unmoved(self, sha: str) -> bool:
         """Whether hits stored under version `sha` and carried over are stored the same
         under the current version (every entry they can name kept its position)."""
         version = self._version(sha)
         return version is not None and version[2]
 
-    def carry_over(self, sha: str, stored: list[StoredHit], vocabulary: str | None) -> list[Hit] | None:
-        """The stored hits, valid for the current lexicon; None if they must be recomputed."""
-        if vocabulary is None:
-            return None
+    def carry_over(
+        self, sha: str, stored: list[StoredHit], vocabulary: str | None, clear: bool = False
+    ) -> list[Hit] | None:
+        """The stored hits, valid for the current lexicon; None if they must be recomputed.
+        `clear`: the text is known to hold no differing entry (see `clear`), so its
+        vocabulary is not needed."""
         version = self._version(sha)
-        if version is None:
+        if version is None or (vocabulary is None and not clear):
             return None
         old, changed, _ = version
-        words = "\n" + vocabulary + "\n"
-        for toks in changed:
-            if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
-                return None  # an added, removed or edited entry could match here
+        if not clear:
+            words = "\n" + (vocabulary or "") + "\n"
+            for toks in changed:
+                if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
+                    return None  # an added, removed or edited entry could match here
         return [self.hit(self.by_identity[old[i]], rest) for i, *rest in stored]
 
     @staticmethod
@@ -519,9 +531,11 @@ def _scored(
     # the edited file's rows, so storing them a batch at a time wrote each page dozens of
     # times. A run stopped before then leaves them under the old version, checked again.
     carried: list[tuple[bytes, str, str, bytes]] = []
+    # What each lexicon file's stored versions changed, worked out once for the run.
+    edits = {lex.file: Edits(store, lex) for lex in scorer.lexicons} if store else {}
     while True:
         batch = list(islice(articles, READ_BATCH))
-        following = _submit(batch, scorer, store, workers, want_terms) if batch else None
+        following = _submit(batch, scorer, store, edits, workers, want_terms) if batch else None
         if pending is not None:
             yield from _finish(pending, scorer, store, note, counts, carried)
             if progress:
@@ -542,7 +556,12 @@ class _Batch:
 
 
 def _submit(
-    batch: list[Article], scorer: Scorer, store: cache.Store | None, workers: Workers, want_terms: bool
+    batch: list[Article],
+    scorer: Scorer,
+    store: cache.Store | None,
+    edits: dict[str, Edits],
+    workers: Workers,
+    want_terms: bool,
 ) -> _Batch:
     """What the store holds for each article of the batch, and the rest sent to be scored."""
     slots: list[_Slot] = []
@@ -560,7 +579,7 @@ def _submit(
     all_files = tuple(lex.file for lex in scorer.lexicons)
     stored_terms: set[bytes] = set()
     if store:
-        _from_store(slots, scorer, store)
+        _from_store(slots, scorer, store, edits)
         if want_terms:
             # Not read here: the run reads them only if the store lacks the corpus's sums.
             stored_terms = store.has_terms([s.text_key for s in slots], _terms_key(scorer))
@@ -662,17 +681,17 @@ def _terms_key(scorer: Scorer) -> str:
     return cache.digest("TextTerms 1", *sorted(scorer.stop_words)).hex()
 
 
-def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:
+def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: dict[str, Edits]) -> None:
     """Fill each slot with what the store still holds for it."""
     bases = store.bases([s.article_key for s in slots])
     stored_hits = store.hits([s.text_key for s in slots], [lex.file for lex in scorer.lexicons])
-    edits = {lex.file: Edits(store, lex) for lex in scorer.lexicons}
-    # Vocabularies are read only for texts that have hits of an edited lexicon.
+    # Vocabularies are read only for texts that have hits of an edited lexicon and whose
+    # batch's token set does not rule out every entry that differs.
     need_vocab = [
         s.text_key
         for s in slots
         if any(
-            sha != edits[f].lexicon.sha256
+            sha != edits[f].lexicon.sha256 and s.text_key not in edits[f].clear(sha)
             for f, (sha, _) in stored_hits.get(s.text_key, {}).items()
             if f in edits
         )
@@ -691,7 +710,8 @@ def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store) -> None:
             if sha == lex.sha256:
                 s.hits[lex.file] = [Edits.hit(lex.entries[i], rest) for i, *rest in stored]
                 continue
-            carried = edits[lex.file].carry_over(sha, stored, vocab.get(s.text_key))
+            edit = edits[lex.file]
+            carried = edit.carry_over(sha, stored, vocab.get(s.text_key), s.text_key in edit.clear(sha))
             if carried is not None:
                 s.hits[lex.file] = carried
                 s.carried = s.carried or {}
