@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 from functools import cached_property
 from itertools import islice
@@ -36,7 +36,7 @@ from framing.outlets import Registry, Tag, read_registry, tag
 from framing.quotes import quoted_word_share
 from framing.score import readability as readability_module
 from framing.score import sentiment as sentiment_module
-from framing.score.lexicon import Hit, LexiconScorer
+from framing.score.lexicon import Hit, LexiconScorer, Voice
 from framing.score.readability import Readability, readability
 from framing.score.sentiment import Sentiment, sentiment
 from framing.terms import TextTerms, compact_counts
@@ -64,7 +64,7 @@ class Base:
 
 
 # A hit as stored: (entry index in its lexicon, start, end, voice, sentence start, sentence end)
-StoredHit = tuple[int, int, int, str, int, int]
+StoredHit = tuple[int, int, int, Voice, int, int]
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,14 @@ class Sink(Protocol):
 
 
 def hit_key(h: Hit) -> HitKey:
-    e = h.entry
-    return HitKey(e.lexicon, e.concept, e.frame or e.category, e.term, h.voice)
+    """What the hit is counted under; made once per entry and voice (a re-run counts every
+    stored hit of a corpus, millions of them)."""
+    keys = h.entry.hit_keys
+    key = keys.get(h.voice)
+    if key is None:
+        e = h.entry
+        key = keys[h.voice] = HitKey(e.lexicon, e.concept, e.frame or e.category, e.term, h.voice)
+    return key
 
 
 def load_lexicon_folder(folder: Path) -> tuple[list[Lexicon], Registry]:
@@ -219,6 +225,11 @@ class Scorer:
         return compact_counts(doc, self.stop_words)
 
 
+def as_hits(entries: Sequence[Entry], stored: list[StoredHit]) -> list[Hit]:
+    """Hits as stored (entry index first) made into Hits of those entries."""
+    return [Hit(entries[i], start, end, voice, (s0, s1)) for i, start, end, voice, s0, s1 in stored]
+
+
 def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
     return (scorer.index[file][id(h.entry)], h.start, h.end, h.voice, *h.sentence)
 
@@ -227,7 +238,7 @@ def score_article(article: Article, scorer: Scorer) -> ArticleResult:
     """One article scored in this process, with no store: for tests and for library use."""
     base, found, _, _ = scorer.score(article, True, [lex.file for lex in scorer.lexicons])
     assert base is not None
-    hits = [Edits.hit(lex.entries[i], rest) for lex in scorer.lexicons for i, *rest in found[lex.file]]
+    hits = [h for lex in scorer.lexicons for h in as_hits(lex.entries, found[lex.file])]
     return ArticleResult(article, base, tuple(hits))
 
 
@@ -309,12 +320,10 @@ class Edits:
             for toks in changed:
                 if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
                     return None  # an added, removed or edited entry could match here
-        return [self.hit(self.by_identity[old[i]], rest) for i, *rest in stored]
-
-    @staticmethod
-    def hit(entry: Entry, rest: list[Any]) -> Hit:
-        start, end, voice, s0, s1 = rest
-        return Hit(entry, start, end, voice, (s0, s1))
+        by_identity = self.by_identity
+        return [
+            Hit(by_identity[old[i]], start, end, voice, (s0, s1)) for i, start, end, voice, s0, s1 in stored
+        ]
 
 
 # ---- the run -----------------------------------------------------------------------------
@@ -629,7 +638,7 @@ def _finish(
             s.hits = s.hits or {}
             for file, stored in found.items():
                 lex = scorer.lexicons[all_files.index(file)]
-                s.hits[file] = [Edits.hit(lex.entries[i], rest) for i, *rest in stored]
+                s.hits[file] = as_hits(lex.entries, stored)
                 new_hits.append((s.text_key, file, lex.sha256, cache.pack(stored)))
             if store:
                 new_vocab.append((s.text_key, vocab))
@@ -666,9 +675,7 @@ def _report_key(s: _Slot, hits: tuple[Hit, ...]) -> tuple[bytes, bytes]:
     source makes every line again)."""
     a = s.article
     shown: list[tuple[object, ...]] = [(a.id, a.source, a.date, a.title)]
-    for h in hits:
-        e = h.entry
-        shown.append((e.lexicon, e.line, e.term, e.concept, e.frame, e.category, h.start, h.end, h.voice))
+    shown += [(h.entry.shown, h.start, h.end, h.voice) for h in hits]
     return cache.digest(a.source, a.id), cache.digest(cache.code_key(), s.article_key.hex(), repr(shown))
 
 
@@ -708,7 +715,7 @@ def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: d
             sha, data = row
             stored = cache.unpack(data)
             if sha == lex.sha256:
-                s.hits[lex.file] = [Edits.hit(lex.entries[i], rest) for i, *rest in stored]
+                s.hits[lex.file] = as_hits(lex.entries, stored)
                 continue
             edit = edits[lex.file]
             carried = edit.carry_over(sha, stored, vocab.get(s.text_key), s.text_key in edit.clear(sha))

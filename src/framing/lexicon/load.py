@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from framing.csvfile import Table, check_columns, read_table
 from framing.errors import LexiconError, Problem
@@ -48,6 +49,16 @@ class Entry:
     @property
     def literal_length(self) -> int:
         return sum(len(t.rstrip("*")) for t in self.tokens)
+
+    @cached_property
+    def shown(self) -> tuple[str, int, str, str, str, str]:
+        """What a report line shows of the entry beside a hit of it."""
+        return (self.lexicon, self.line, self.term, self.concept, self.frame, self.category)
+
+    @cached_property
+    def hit_keys(self) -> dict[str, Any]:
+        """Its hits' keys in the counts, by voice: filled by pipeline.hit_key."""
+        return {}
 
 
 @dataclass(frozen=True)
