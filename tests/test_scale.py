@@ -563,3 +563,16 @@ def test_a_damaged_vocabulary_set_is_an_error_not_a_wrong_answer(corpus, tmp_pat
     db.close()
     with pytest.raises(StoreError, match="cannot be read"):
         render(_config(corpus, tmp_path, cache=store, lexicons=_edited(tmp_path, f"hedge,{TERM},,\n")))
+
+
+def test_keys_made_from_an_encoded_text_are_the_keys_of_the_parts_joined_by_nul():
+    # By hand with hashlib: each part in UTF-8 (lone surrogates kept), then a NUL byte.
+    import hashlib
+
+    for text in ["plain", "", "é😀\0x", "lone \ud800 surrogate", "| <b>hostile</b> *md*"]:
+        raw = text.encode("utf-8", "surrogatepass")
+        by_hand = hashlib.blake2b(b"v1\0reg\0RT\0u\0" + raw + b"\0", digest_size=16).digest()
+        assert cache.digest("v1", "reg", "RT", "u", text) == by_hand
+        assert cache.digest_after(cache.hasher("v1", "reg"), "RT", "u", raw) == by_hand
+        start = cache.hasher("v1", "reg")
+        assert cache.digest_after(start, "RT", "u", raw) == cache.digest_after(start, "RT", "u", text)

@@ -101,11 +101,27 @@ def default_path() -> Path:
 
 
 def digest(*parts: str) -> bytes:
+    return digest_after(hasher(), *parts)
+
+
+def hasher(*parts: str) -> Any:
+    """A hash that has read `parts`: digest(*a, *b) == digest_after(hasher(*a), *b)."""
     h = hashlib.blake2b(digest_size=16)
     for p in parts:
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
-    return h.digest()
+    return h
+
+
+def digest_after(start: Any, *parts: str | bytes) -> bytes:
+    """The digest of what `start` has read followed by `parts`; a part given as bytes is
+    taken as already encoded (a text hashed into two keys is encoded once)."""
+    h = start.copy()
+    for p in parts:
+        h.update(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    out: bytes = h.digest()
+    return out
 
 
 @functools.cache

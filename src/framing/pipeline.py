@@ -580,11 +580,13 @@ def _submit(
             slots.append(_Slot(a))
         else:
             empty.append(a)
-    registry_key = _registry_key(scorer)
+    text_start = cache.hasher(SCORING_VERSION)
+    article_start = cache.hasher(SCORING_VERSION, _registry_key(scorer))
     for s in slots:
         a = s.article
-        s.text_key = cache.digest(SCORING_VERSION, a.text)
-        s.article_key = cache.digest(SCORING_VERSION, registry_key, a.outlet, a.url, a.text)
+        text = a.text.encode("utf-8", "surrogatepass")
+        s.text_key = cache.digest_after(text_start, text)
+        s.article_key = cache.digest_after(article_start, a.outlet, a.url, text)
     all_files = tuple(lex.file for lex in scorer.lexicons)
     stored_terms: set[bytes] = set()
     if store:
