@@ -84,11 +84,13 @@ def test_matching_with_token_ids_finds_what_walking_the_tokens_finds():
     matchers = [Matcher(lex.entries) for lex in load_lexicons(LEXICONS)]
     texts = [clean(p.read_text(encoding="utf-8")).text for p in sorted(SEEDS.glob("*.txt"))]
     texts.append("so-called annexation; Kyiv's so called “referendum”, annex* annexing NATO-expansion")
-    matched = 0
+    texts.append("The purportedly independent poll, purported to show it, PURPORTEDLY did.")  # a glob starts
+    matched = globbed = 0
     for text in texts:
         doc = prepare(text)
         for m in matchers:
             walked = m.find(doc.text, doc.tokens)
             assert m.find(doc.text, doc.tokens, ids=doc.token_ids) == walked
             matched += len(walked)
-    assert matched > 50
+            globbed += sum(1 for x in walked if x.entry.tokens[0].endswith("*"))
+    assert matched > 50 and globbed >= 3

@@ -46,8 +46,9 @@ class Entry:
         """What the term stands for in its file: `concept/frame` or the category."""
         return f"{self.concept}/{self.frame}" if self.concept else self.category
 
-    @property
+    @cached_property
     def literal_length(self) -> int:
+        """Letters it spells out (globs' `*` not counted): a longer literal wins a tie."""
         return sum(len(t.rstrip("*")) for t in self.tokens)
 
     @cached_property
