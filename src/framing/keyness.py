@@ -534,7 +534,7 @@ class _Sorted:
         )
 
 
-def _sorted(
+def _scored_rows(
     counts: TermCounts,
     n: int,
     group_i: str,
@@ -544,10 +544,11 @@ def _sorted(
     min_count: int,
     always: frozenset[str],
     rows: Literal["all", "counted", "listed"] = "all",
-) -> _Sorted:
-    """The comparison's table, sorted. rows: "all" the terms used at least min_count times
-    and the `always` terms used at all; "counted" only the former; "listed" only the
-    `always` terms used fewer than min_count times."""
+) -> tuple[NDArray[np.int64], Vector, Vector, LogOdds, tuple[float, float]]:
+    """The keys of a comparison's rows (in vocabulary order), their counts on each side,
+    their log-odds and the two sides' totals. rows: "all" the terms used at least
+    min_count times and the `always` terms used at all; "counted" only the former;
+    "listed" only the `always` terms used fewer than min_count times."""
     keys = counts.keys(n)
     yi = counts.vector(n, group_i)
     total = counts.total(n)
@@ -568,19 +569,36 @@ def _sorted(
     # numbers, without a dozen temporary arrays the size of a vocabulary of millions.
     ni, nj, a0 = float(yi.sum()), float(yj.sum()), float(alpha.sum())
     yi, yj, alpha = yi[used], yj[used], alpha[used]
-    scores = log_odds(yi, yj, alpha, variance, (ni, nj, a0))
+    return keys[used], yi, yj, log_odds(yi, yj, alpha, variance, (ni, nj, a0)), (ni, nj)
+
+
+def _sorted(
+    counts: TermCounts,
+    n: int,
+    group_i: str,
+    group_j: str | None,
+    prior: Prior,
+    variance: Variance,
+    min_count: int,
+    always: frozenset[str],
+    rows: Literal["all", "counted", "listed"] = "all",
+) -> _Sorted:
+    """The comparison's table (see _scored_rows for `rows`), sorted."""
+    keys, yi, yj, scores, totals = _scored_rows(
+        counts, n, group_i, group_j, prior, variance, min_count, always, rows
+    )
     # By z, then by term: a fixed order whatever the order terms were first seen in. The
     # terms' alphabetical ranks stand in for the strings, which for millions of rows would
     # cost gigabytes as a NumPy string array.
-    by_z = np.lexsort((counts.alphabetical(n, keys[used]), -scores.z))
+    by_z = np.lexsort((counts.alphabetical(n, keys), -scores.z))
     return _Sorted(
-        keys[used][by_z],
+        keys[by_z],
         yi[by_z],
         yj[by_z],
         scores.delta[by_z],
         scores.z[by_z],
-        g2(yi, yj, (ni, nj))[by_z],
-        chi2(yi, yj, (ni, nj))[by_z],
+        g2(yi, yj, totals)[by_z],
+        chi2(yi, yj, totals)[by_z],
     )
 
 
@@ -603,32 +621,18 @@ def _excerpt(
     the kept rows alone. The order is (-z, term), a total order, so sorting the kept rows
     by it gives them in the full table's order. None when some z is not a number, which
     that order does not rank the same way; the caller then sorts the whole table."""
-    keys = counts.keys(n)
-    yi = counts.vector(n, group_i)
-    total = counts.total(n)
-    yj = total - yi if group_j is None else counts.vector(n, group_j)
-    if prior.kind == "background":
-        alpha = prior.alphas(counts.terms(n, keys), total)
-    else:
-        alpha = prior.alphas(len(keys), total)
-    keep = (yi + yj) >= max(min_count, 1)
-    listed = np.searchsorted(keys, counts.keys_of(n, always))
-    listed = listed[(yi[listed] + yj[listed]) > 0]
-    keep[listed] = True
-    used = np.flatnonzero(keep)
-    ni, nj, a0 = float(yi.sum()), float(yj.sum()), float(alpha.sum())
-    yi, yj, alpha = yi[used], yj[used], alpha[used]
-    scores = log_odds(yi, yj, alpha, variance, (ni, nj, a0))
+    keys, yi, yj, scores, totals = _scored_rows(
+        counts, n, group_i, group_j, prior, variance, min_count, always
+    )
     down = -scores.z  # the table's first sort key
     if np.isnan(down).any():
         return None
-    size = len(used)
-    picked = np.zeros(size, dtype=bool)
-    picked[np.searchsorted(used, listed)] = True
+    size = len(keys)
+    picked = in_sorted(keys, counts.keys_of(n, always))  # every listed term used is a row
 
     def ranked(rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """`rows` in the table's order."""
-        out: NDArray[np.int64] = rows[np.lexsort((counts.alphabetical(n, keys[used[rows]]), down[rows]))]
+        out: NDArray[np.int64] = rows[np.lexsort((counts.alphabetical(n, keys[rows]), down[rows]))]
         return out
 
     if head + tail >= size:
@@ -646,13 +650,7 @@ def _excerpt(
     yi, yj = yi[rows], yj[rows]
     return (
         _Sorted(
-            keys[used[rows]],
-            yi,
-            yj,
-            scores.delta[rows],
-            scores.z[rows],
-            g2(yi, yj, (ni, nj)),
-            chi2(yi, yj, (ni, nj)),
+            keys[rows], yi, yj, scores.delta[rows], scores.z[rows], g2(yi, yj, totals), chi2(yi, yj, totals)
         ),
         size,
     )
