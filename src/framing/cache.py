@@ -207,18 +207,36 @@ def token_set(vocabularies: Sequence[str]) -> NDArray[np.uint64]:
     return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
 
 
+def entry_hashes(tokens: Sequence[str]) -> NDArray[np.uint64] | None:
+    """The hashes a token set must hold for its texts to hold every one of `tokens` (a
+    lexicon entry's): a word's hash, or for a glob (a token ending in `*`) the hash of its
+    first MIN_GLOB_PREFIX letters. None when a glob is shorter than that (the lexicon check
+    refuses those), so nothing can be ruled out."""
+    wanted = []
+    for token in tokens:
+        word = token.removesuffix("*")
+        if word == token:
+            wanted.append(token_hashes(word)[0])
+        elif len(word) < MIN_GLOB_PREFIX:
+            return None
+        else:
+            wanted.append(token_hashes(word[:MIN_GLOB_PREFIX])[1])  # [word, its prefix]
+    return np.array(wanted, dtype=np.uint64)
+
+
+def _holds_all(token_set: NDArray[np.uint64], wanted: NDArray[np.uint64] | None) -> bool:
+    if wanted is None or not len(wanted):
+        return True
+    if not len(token_set):
+        return False
+    at = np.minimum(np.searchsorted(token_set, wanted), len(token_set) - 1)
+    return bool(np.all(token_set[at] == wanted))
+
+
 def might_hold(token_set: NDArray[np.uint64], tokens: Sequence[str]) -> bool:
     """Whether a text whose tokens hash into the sorted `token_set` might hold every one of
     `tokens` (a lexicon entry's; a token ending in `*` is a prefix, as in a glob)."""
-    for token in tokens:
-        h = token_hashes(token.removesuffix("*"))
-        wanted = h[1] if token.endswith("*") and len(h) > 1 else h[0]
-        if token.endswith("*") and len(h) == 1:  # a glob shorter than the hashed prefix
-            return True
-        at = int(np.searchsorted(token_set, wanted))
-        if at == len(token_set) or token_set[at] != wanted:
-            return False
-    return True
+    return _holds_all(token_set, entry_hashes(tokens))
 
 
 def _unreadable(error: Exception) -> StoreError:
@@ -340,6 +358,7 @@ class Store:
         """The stored texts that cannot hold all the tokens of any of `entries`, by their
         batch's token set (texts stored without one are not among them)."""
         clear: set[bytes] = set()
+        wanted = [entry_hashes(entry) for entry in entries]  # once, not once per set
         for (data,) in self.db.execute("SELECT data FROM vocabulary_sets"):
             value = unpack(data)
             if not (
@@ -352,7 +371,7 @@ class Store:
                 raise _unreadable(ValueError("a vocabulary set of the wrong form"))
             texts, tokens = value
             token_set = np.frombuffer(tokens, dtype="<u8")
-            if not any(might_hold(token_set, entry) for entry in entries):
+            if not any(_holds_all(token_set, w) for w in wanted):
                 clear.update(texts[i : i + 16] for i in range(0, len(texts), 16))
         return clear
 

@@ -312,11 +312,13 @@ class Edits:
         `clear`: the text is known to hold no differing entry (see `clear`), so its
         vocabulary is not needed."""
         version = self._version(sha)
-        if version is None or (vocabulary is None and not clear):
+        if version is None:
             return None
         old, changed, _ = version
         if not clear:
-            words = "\n" + (vocabulary or "") + "\n"
+            if vocabulary is None:
+                return None
+            words = "\n" + vocabulary + "\n"
             for toks in changed:
                 if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
                     return None  # an added, removed or edited entry could match here
@@ -724,4 +726,4 @@ def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: d
             if carried is not None:
                 s.hits[lex.file] = carried
                 s.carried = s.carried or {}
-                s.carried[lex.file] = data if edits[lex.file].unmoved(sha) else None
+                s.carried[lex.file] = data if edit.unmoved(sha) else None
