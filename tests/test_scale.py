@@ -311,6 +311,14 @@ def test_removing_a_line_and_moving_lines_is_seen_too(corpus, tmp_path):
     assert (again.md, again.json) == (fresh.md, fresh.json)
 
 
+def _change(store: Path, statement: str, *parameters: object) -> None:
+    """One statement run on the store behind framing's back, committed."""
+    db = sqlite3.connect(store)
+    with db:
+        db.execute(statement, parameters)
+    db.close()
+
+
 def _as_schema_2(store: Path) -> None:
     """Put a store's hits back into schema 2's layout (keyed by text, then lexicon, the
     lexicon hash as hex text), as framing before schema 3 wrote them."""
@@ -349,10 +357,7 @@ def test_a_schema_2_store_is_moved_to_schema_3_and_keeps_every_result(corpus, tm
 def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))
-    db = sqlite3.connect(store)
-    with db:
-        db.execute("UPDATE meta SET value = '99' WHERE name = 'schema'")
-    db.close()
+    _change(store, "UPDATE meta SET value = '99' WHERE name = 'schema'")
     result = render(_config(corpus, tmp_path, cache=store))
     assert any("schema 99, expected 3" in w for w in result.warnings)
     assert result.result.rescored == 7
@@ -434,8 +439,6 @@ def test_a_damaged_entry_is_one_line_of_error_and_leaves_the_report_as_it_was(co
     # SQLite's integrity check reads the pages, not what framing packed into them: a flipped
     # byte inside an entry passes it. Reading the entry must fail as a user error with its
     # remedy, never as a traceback, and the previous report must stay whole.
-    import sqlite3
-
     from typer.testing import CliRunner
 
     from framing.cli import app
@@ -446,10 +449,7 @@ def test_a_damaged_entry_is_one_line_of_error_and_leaves_the_report_as_it_was(co
     runner = CliRunner()
     assert runner.invoke(app, args).exit_code == 0
     before = (out / "t.md").read_bytes()
-    db = sqlite3.connect(store)
-    with db:
-        db.execute(f"UPDATE {table} SET data = x'789c0000'")  # a zlib header, then nothing valid
-    db.close()
+    _change(store, f"UPDATE {table} SET data = x'789c0000'")  # a zlib header, then nothing valid
     r = runner.invoke(app, args)
     assert r.exit_code == 2, r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
@@ -464,8 +464,6 @@ def test_a_damaged_entry_is_one_line_of_error_and_leaves_the_report_as_it_was(co
 
 
 def test_which_texts_have_counts_is_read_from_the_keys_only_index(corpus, tmp_path):
-    import sqlite3
-
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))
     # A store made before the index existed gets it when opened.
@@ -557,10 +555,7 @@ def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
 def test_a_damaged_vocabulary_set_is_an_error_not_a_wrong_answer(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))
-    db = sqlite3.connect(store)
-    with db:
-        db.execute("UPDATE vocabulary_sets SET data = ?", (cache.pack((b"x" * 17, b"")),))
-    db.close()
+    _change(store, "UPDATE vocabulary_sets SET data = ?", cache.pack((b"x" * 17, b"")))
     with pytest.raises(StoreError, match="cannot be read"):
         render(_config(corpus, tmp_path, cache=store, lexicons=_edited(tmp_path, f"hedge,{TERM},,\n")))
 
