@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -123,31 +122,44 @@ def _easy_words() -> frozenset[str]:
     return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
 
 
-class _Syllables(dict[str, int]):
-    """word (lower case) -> syllables, filled on first use: CMU dictionary, else Pyphen."""
+# A word's weight is its syllables, plus _DIFFICULT when Gunning fog counts it as a
+# difficult word: one sum over a text's words then gives both counts (no text holds 2⁴⁰
+# syllables).
+_DIFFICULT = 1 << 40
+
+
+class _Weights(dict[str, int]):
+    """word as written -> weight, filled on first use. A word's lower-case form is looked
+    up once (CMU dictionary, else Pyphen); other spellings of it copy its weight."""
 
     def __init__(self) -> None:
         super().__init__()
         self._cmu = _cmu_syllables()
         self._pyphen = pyphen.Pyphen(lang=LANGUAGE)
+        self._easy = _easy_words()
 
     def __missing__(self, word: str) -> int:
-        n = self._cmu.get(word)
-        if n is None:
-            n = len(self._pyphen.positions(word)) + 1
-        self[word] = n
-        return n
+        lower = word.lower()
+        if lower != word:
+            weight = self[lower]
+        else:
+            n = self._cmu.get(word)
+            if n is None:
+                n = len(self._pyphen.positions(word)) + 1
+            difficult = n >= _FOG_SYLLABLES and word not in self._easy
+            weight = n + _DIFFICULT if difficult else n
+        self[word] = weight
+        return weight
 
 
 @cache
-def _syllables() -> _Syllables:
-    return _Syllables()
+def _weights() -> _Weights:
+    return _Weights()
 
 
 def warm_up() -> None:
     """Load the dictionaries now (once, before worker processes are forked)."""
-    _syllables()
-    _easy_words()
+    _weights()
     char_table(_LETTER)
     char_table(_KEPT)
 
@@ -177,16 +189,10 @@ def readability(text: str) -> Readability:
     words = _words(text)
     n_words = len(words)
     n_sentences = _sentence_count(text)
-    syllables = _syllables()
-    easy = _easy_words()
-    # Syllables and Gunning fog's difficult words, looked up once per distinct word.
-    n_syllables = difficult = 0
-    for word, n in Counter(words).items():
-        lower = word.lower()
-        syllable_count = syllables[lower]
-        n_syllables += n * syllable_count
-        if syllable_count >= _FOG_SYLLABLES and lower not in easy:
-            difficult += n
+    # Summed in C over every word: counting distinct words and looping over them took
+    # twice as long.
+    weight = sum(map(_weights().__getitem__, words))
+    n_syllables, difficult = weight % _DIFFICULT, weight // _DIFFICULT
     letters = _letters(text)
 
     # Each ratio and guard as textstat computes it (a ZeroDivisionError there is 0.0 here).
