@@ -222,6 +222,10 @@ def test_readability_works_with_nltk_data_path_empty_and_no_download(tmp_path):
         "Hardly good, barely okay, extremely bad.",
         "It's not a bad thing, is it?",
         "he said: 'GREAT' — the 'so-called' success was not a success.",
+        "“It was GOOD,” she said — the mayor’s plan.",  # not ASCII, lower-cased whole
+        "İT. İs good, İSTANBUL’S best.",  # İ: lower-cased word by word
+        "ΟΔΟΣ ΣΟΦΙΑΣ is a good road.",  # capital sigma: word by word
+        "The committee met on Tuesday — in Brussels.",  # no word with a valence
     ],
 )
 def test_vader_compound_follows_every_vader_rule(sentence):
@@ -229,3 +233,25 @@ def test_vader_compound_follows_every_vader_rule(sentence):
 
     bare = SentimentIntensityAnalyzer().polarity_scores(sentence)["compound"]
     assert vader_compound(_tone(), sentence) == bare
+
+
+def test_lower_casing_a_whole_text_lower_cases_each_word_but_for_two_characters():
+    # vader_compound lower-cases a whole sentence at once unless it holds İ or Σ: for every
+    # other code point, lower case keeps the length, white space and VADER's punctuation.
+    import string
+
+    from framing.score.sentiment import _CAPITAL_SIGMA, _LONGER_LOWER
+
+    punctuation = set(string.punctuation)
+    differ = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code < 0xE000:  # surrogates are not characters
+            continue
+        c = chr(code)
+        low = c.lower()
+        if len(low) != 1 or (c in punctuation) != (low in punctuation) or c.isspace() != low.isspace():
+            differ.append(c)
+    assert differ == [_LONGER_LOWER]
+    # Σ keeps its length, but its lower case depends on the letters around it.
+    assert (_CAPITAL_SIGMA + "Α").lower() == "σα"
+    assert ("Α" + _CAPITAL_SIGMA).lower() == "ας"

@@ -65,6 +65,8 @@ class _Tone:
     def __init__(self) -> None:
         self.analyzer = SentimentIntensityAnalyzer()
         self.emoji = frozenset(self.analyzer.emojis)
+        # The words VADER gives a valence: in its lexicon, and not a booster ("kind of" aside).
+        self.valued = frozenset(self.analyzer.lexicon.keys() - BOOSTER_DICT.keys())
         self.memo: dict[str, float] = {}
 
     def compound(self, sentence: str) -> float:
@@ -79,33 +81,45 @@ class _Tone:
 
 _NEGATE = frozenset(NEGATE)
 _PUNCTUATION = string.punctuation  # what SentiText._strip_punc_if_word strips
+# Lower-casing the whole text gives each word's lower case, except for the one character
+# whose lower case is longer (İ, which can change a word's length past the strip rule) and
+# capital sigma, whose lower case depends on its neighbours. Checked over every code point
+# in the tests.
+_LONGER_LOWER = "\u0130"
+_CAPITAL_SIGMA = "\u03a3"
 
 
 def vader_compound(tone: _Tone, text: str) -> float:
     """VADER's compound score of one text, as `polarity_scores(text)["compound"]` gives it.
 
     The steps and their order are VADER 3.3.2's, line for line; only the repeated
-    lower-casing is done once. A text with an emoji goes to VADER itself (it rewrites emoji
-    as words first, which is rare in news and not worth copying).
+    lower-casing is done once, and a text with no word of VADER's lexicon is 0.0 at once
+    (its sentiments are all 0, which no later rule changes). A text with an emoji goes to
+    VADER itself (it rewrites emoji as words first, which is rare in news and not worth
+    copying).
     """
-    if not tone.emoji.isdisjoint(text):
+    if not text.isascii() and not tone.emoji.isdisjoint(text):  # VADER's emoji are not ASCII
         return float(tone.analyzer.polarity_scores(text)["compound"])
     text = text.strip()
     # SentiText._strip_punc_if_word, inline: a call per word was a tenth of the time.
-    words = [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in text.split()]
+    if text.isascii() or (_LONGER_LOWER not in text and _CAPITAL_SIGMA not in text):
+        lower = [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in text.lower().split()]
+        if tone.valued.isdisjoint(lower):
+            return 0.0  # no word with a valence: every sentiment is 0, and so is the sum
+        words = [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in text.split()]
+    else:
+        words = [s if len(s := w.strip(_PUNCTUATION)) > 2 else w for w in text.split()]
+        lower = [w.lower() for w in words]
     if not words:
         return 0.0
-    lower = [w.lower() for w in words]
     is_cap_diff = allcap_differential(words)
     lexicon = tone.analyzer.lexicon
     last = len(words) - 1
-    sentiments: list[float] = []
-    for i, low in enumerate(lower):
-        skipped = low in BOOSTER_DICT or (i < last and low == "kind" and lower[i + 1] == "of")
-        if skipped or low not in lexicon:
-            sentiments.append(0)
-        else:
-            sentiments.append(_valence(lexicon, words, lower, is_cap_diff, i))
+    sentiments: list[float] = [0] * len(words)
+    for i in [i for i, low in enumerate(lower) if low in tone.valued]:
+        if i < last and lower[i] == "kind" and lower[i + 1] == "of":
+            continue
+        sentiments[i] = _valence(lexicon, words, lower, is_cap_diff, i)
     if "but" in lower:
         sentiments = SentimentIntensityAnalyzer._but_check(words, sentiments)
     sum_s = float(sum(sentiments))
