@@ -136,6 +136,32 @@ def test_word_list_by_table_equals_textstats_two_substitutions():
     assert [_words(t) for t in texts] == [_words_by_regex(t) for t in texts]
 
 
+def test_short_sentence_rule_equals_textstats_word_count():
+    # textstat drops a "sentence" of two words or fewer; _short decides it with one regex.
+    from framing.score.readability import _SENTENCE, _short, _words_by_regex
+
+    every_space = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    pieces = [
+        "",
+        " ",
+        "a b",
+        "a b c",
+        "- a - b - c",
+        "a" + every_space + "b" + every_space + "c",
+        "_ _ _",  # underscores are word characters
+        "— – - a",
+        "x'y z",
+        "a\n\nb\nc",
+        "-" * 5000 + " a b",  # long runs of punctuation, with two words or three
+        "a " + "- " * 5000 + "b",
+        "a " + "- " * 5000 + "b c",
+        ("a" * 1000 + " ") * 2 + "-" * 5000,
+    ]
+    texts = APOSTROPHE_EDGES + EDGE_TEXTS + [seed_text(s) for s in SEED_IDS]
+    pieces += [found for t in texts for found in _SENTENCE.findall(t)]
+    assert [_short(p) for p in pieces] == [len(_words_by_regex(p)) <= 2 for p in pieces]
+
+
 def test_readability_equals_stock_textstat_with_the_corpus_present(tmp_path):
     texts = [clean(seed_text(s)).text for s in SEED_IDS] + EDGE_TEXTS
     expected = _stock_textstat(_nltk_cmudict(tmp_path / "nltk_data"), texts)
