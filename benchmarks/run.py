@@ -1,6 +1,6 @@
 """Speed and memory of `framing compare` against the bare dependency, in one run.
 
-    python benchmarks/run.py [--articles 10000] [--scale 100000] [--skip-scale]
+    python benchmarks/run.py [--articles 10000] [--rounds 1] [--scale 100000] [--skip-scale]
 
 Corpus: ../shared/corpora/allsides-10k.jsonl.gz (never copied into the project). For the
 scale runs the corpus is repeated with every copy made distinct (a marker sentence that
@@ -24,6 +24,7 @@ import argparse
 import gzip
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,16 +73,15 @@ def corpus_sentences(path: Path, limit: int | None = None) -> tuple[list[str], i
     return sentences, articles, words
 
 
-def floor(path: Path) -> tuple[float, int, int]:
-    """Seconds for bare VADER on every sentence; articles; words (as framing counts them)."""
+def floor(sentences: list[str]) -> float:
+    """Seconds for bare VADER on every sentence, in this process."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    sentences, articles, words = corpus_sentences(path)
     analyzer = SentimentIntensityAnalyzer()
     start = time.perf_counter()
     for s in sentences:
         analyzer.polarity_scores(s)
-    return time.perf_counter() - start, articles, words
+    return time.perf_counter() - start
 
 
 def compare(path: Path, out: Path, *options: str) -> tuple[float, float]:
@@ -116,32 +116,54 @@ def same(a: Path, b: Path) -> bool:
     return all((a / f).read_bytes() == (b / f).read_bytes() for f in ("bench.md", "bench.json"))
 
 
-def small_runs(work: Path, articles: int, keyness_overhead: bool) -> None:
-    """Floor, --jobs 1 and --jobs 2 on the small corpus."""
+def small_runs(work: Path, articles: int, keyness_overhead: bool, rounds: int) -> None:
+    """Floor, --jobs 1 and --jobs 2 on the small corpus, `rounds` times in turn.
+
+    On this shared machine one timing moves by 10-15% from run to run (the floor and
+    --jobs 1 both), so the ratios are taken within each round, and with several rounds their
+    median and range are printed too."""
     small = work / "small.jsonl.gz"
     make_corpus(small, articles)
-    vader, n, words = floor(small)
+    sentences, n, words = corpus_sentences(small)
     print(f"corpus: {n:,} articles, {words:,} words ({small.stat().st_size / 1e6:.0f} MB gz)")
-    print(
-        f"floor (bare VADER per sentence): {vader:.1f} s, {n / vader:.1f} articles/s, {1e6 * vader / words:.2f} µs/word"
-    )
-    runs = {}
-    for jobs in (1, 2):
-        seconds, rss = compare(small, work / f"j{jobs}", "--jobs", str(jobs), "--no-cache")
-        runs[jobs] = seconds
+    to_floor: dict[int, list[float]] = {1: [], 2: []}
+    speed_ups: list[float] = []
+    runs: dict[int, float] = {}
+    for r in range(1, rounds + 1):
+        label = f"round {r}: " if rounds > 1 else ""
+        vader = floor(sentences)
         print(
-            f"framing compare --jobs {jobs} --no-cache: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
-            f"{1e6 * seconds / words:.2f} µs/word, {vader / seconds:.2f} × the floor, peak RSS {rss:.0f} MB"
+            f"{label}floor (bare VADER per sentence): {vader:.1f} s, {n / vader:.1f} articles/s, "
+            f"{1e6 * vader / words:.2f} µs/word"
         )
-    print(
-        f"speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; reports identical: {same(work / 'j1', work / 'j2')}"
-    )
+        for jobs in (1, 2):
+            seconds, rss = compare(small, work / f"j{jobs}", "--jobs", str(jobs), "--no-cache")
+            runs[jobs] = seconds
+            to_floor[jobs].append(vader / seconds)
+            print(
+                f"{label}framing compare --jobs {jobs} --no-cache: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
+                f"{1e6 * seconds / words:.2f} µs/word, {vader / seconds:.2f} × the floor, peak RSS {rss:.0f} MB"
+            )
+        speed_ups.append(runs[1] / runs[2])
+        print(
+            f"{label}speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; "
+            f"reports identical: {same(work / 'j1', work / 'j2')}"
+        )
+    if rounds > 1:
+        print(
+            f"median of {rounds} rounds: --jobs 1 {_spread(to_floor[1])} × the floor, "
+            f"--jobs 2 {_spread(to_floor[2])} × the floor, speed-up {_spread(speed_ups)}×"
+        )
     if keyness_overhead:
         bare, rss_bare = compare(small, work / "nok", "--jobs", "2", "--no-cache", "--no-keyness")
         print(
             f"framing compare --jobs 2 --no-cache --no-keyness: {bare:.1f} s, peak RSS {rss_bare:.0f} MB; "
-            f"keyness costs {runs[2] / bare:.2f}× the run without it"
+            f"keyness costs {runs[2] / bare:.2f}× the last --jobs 2 run"
         )
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} (range {min(values):.2f}–{max(values):.2f})"
 
 
 def main() -> None:
@@ -149,6 +171,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="time the floor, --jobs 1 and --jobs 2 this many times in turn"
+    )
     parser.add_argument(
         "--verify", action="store_true", help="also run --no-cache at scale and compare its report"
     )
@@ -168,7 +193,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="framing-bench-"))
     try:
         if not args.skip_small:
-            small_runs(work, args.articles, args.keyness_overhead)
+            small_runs(work, args.articles, args.keyness_overhead, args.rounds)
         if args.skip_scale:
             return
         big = work / "big.jsonl.gz"
