@@ -534,6 +534,11 @@ class _Sorted:
         )
 
 
+# A comparison's kept rows before sorting: their keys (in vocabulary order), their counts on
+# each side, their log-odds and the two sides' totals.
+_Scored = tuple[NDArray[np.int64], Vector, Vector, LogOdds, tuple[float, float]]
+
+
 def _scored_rows(
     counts: TermCounts,
     n: int,
@@ -544,7 +549,7 @@ def _scored_rows(
     min_count: int,
     always: frozenset[str],
     rows: Literal["all", "counted", "listed"] = "all",
-) -> tuple[NDArray[np.int64], Vector, Vector, LogOdds, tuple[float, float]]:
+) -> _Scored:
     """The keys of a comparison's rows (in vocabulary order), their counts on each side,
     their log-odds and the two sides' totals. rows: "all" the terms used at least
     min_count times and the `always` terms used at all; "counted" only the former;
@@ -572,21 +577,9 @@ def _scored_rows(
     return keys[used], yi, yj, log_odds(yi, yj, alpha, variance, (ni, nj, a0)), (ni, nj)
 
 
-def _sorted(
-    counts: TermCounts,
-    n: int,
-    group_i: str,
-    group_j: str | None,
-    prior: Prior,
-    variance: Variance,
-    min_count: int,
-    always: frozenset[str],
-    rows: Literal["all", "counted", "listed"] = "all",
-) -> _Sorted:
-    """The comparison's table (see _scored_rows for `rows`), sorted."""
-    keys, yi, yj, scores, totals = _scored_rows(
-        counts, n, group_i, group_j, prior, variance, min_count, always, rows
-    )
+def _sorted(counts: TermCounts, n: int, scored: _Scored) -> _Sorted:
+    """The comparison's table (the rows of _scored_rows), sorted."""
+    keys, yi, yj, scores, totals = scored
     # By z, then by term: a fixed order whatever the order terms were first seen in. The
     # terms' alphabetical ranks stand in for the strings, which for millions of rows would
     # cost gigabytes as a NumPy string array.
@@ -603,27 +596,16 @@ def _sorted(
 
 
 def _excerpt(
-    counts: TermCounts,
-    n: int,
-    group_i: str,
-    group_j: str | None,
-    prior: Prior,
-    variance: Variance,
-    min_count: int,
-    always: frozenset[str],
-    head: int,
-    tail: int,
+    counts: TermCounts, n: int, scored: _Scored, always: frozenset[str], head: int, tail: int
 ) -> tuple[_Sorted, int] | None:
-    """The rows of _sorted(...)'s table that `compare` keeps (the first `head`, the last
+    """The rows of _sorted(counts, n, scored)'s table that `compare` keeps (the first `head`, the last
     `tail` and the `always` terms'), in the table's order, and the table's size, without
     sorting the whole table: z is computed for every term (it decides the order), but only
     the rows near each end are sorted, found by a partition, and G² and χ² are computed for
     the kept rows alone. The order is (-z, term), a total order, so sorting the kept rows
     by it gives them in the full table's order. None when some z is not a number, which
     that order does not rank the same way; the caller then sorts the whole table."""
-    keys, yi, yj, scores, totals = _scored_rows(
-        counts, n, group_i, group_j, prior, variance, min_count, always
-    )
+    keys, yi, yj, scores, totals = scored
     down = -scores.z  # the table's first sort key
     if np.isnan(down).any():
         return None
@@ -675,12 +657,13 @@ def compare(
     shows a few of each, so only those are kept, and `table_parts` gives the full table a
     part at a time."""
     other = "rest" if group_j is None else group_j
+    scored = _scored_rows(counts, n, group_i, group_j, prior, variance, min_count, always)
     if excerpt is not None:
-        found = _excerpt(counts, n, group_i, group_j, prior, variance, min_count, always, *excerpt)
+        found = _excerpt(counts, n, scored, always, *excerpt)
         if found is not None:
             kept, kept_of = found
             return Comparison(group_i, other, n, *kept.rows(counts, n, slice(None)), kept_of)
-    table = _sorted(counts, n, group_i, group_j, prior, variance, min_count, always)
+    table = _sorted(counts, n, scored)  # neither function changes `scored`'s arrays
     size = len(table.keys)
     picked: NDArray[np.int64] | slice = slice(None)
     if excerpt is not None:
@@ -703,7 +686,8 @@ def _table_of(
 ) -> _Sorted:
     """`_sorted` for comparison `c` (made by `compare`) again."""
     other = None if c.group_j == "rest" else c.group_j
-    return _sorted(counts, c.n, c.group_i, other, prior, variance, min_count, always, rows)
+    scored = _scored_rows(counts, c.n, c.group_i, other, prior, variance, min_count, always, rows)
+    return _sorted(counts, c.n, scored)
 
 
 def table_parts(
