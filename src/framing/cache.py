@@ -106,22 +106,22 @@ def digest(*parts: str) -> bytes:
 
 def hasher(*parts: str) -> Any:
     """A hash that has read `parts`: digest(*a, *b) == digest_after(hasher(*a), *b)."""
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h
+    return _read(hashlib.blake2b(digest_size=16), parts)
 
 
 def digest_after(start: Any, *parts: str | bytes) -> bytes:
     """The digest of what `start` has read followed by `parts`; a part given as bytes is
     taken as already encoded (a text hashed into two keys is encoded once)."""
-    h = start.copy()
+    out: bytes = _read(start.copy(), parts).digest()
+    return out
+
+
+def _read(h: Any, parts: Iterable[str | bytes]) -> Any:
+    """`h` after reading each part, encoded, and a NUL after it."""
     for p in parts:
         h.update(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
-    out: bytes = h.digest()
-    return out
+    return h
 
 
 @functools.cache
