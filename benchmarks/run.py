@@ -146,7 +146,7 @@ def small_runs(work: Path, articles: int, keyness_overhead: bool, rounds: int) -
             )
         speed_ups.append(runs[1] / runs[2])
         print(
-            f"{label}speed-up --jobs 2 over --jobs 1: {runs[1] / runs[2]:.2f}×; "
+            f"{label}speed-up --jobs 2 over --jobs 1: {speed_ups[-1]:.2f}×; "
             f"reports identical: {same(work / 'j1', work / 'j2')}"
         )
     if rounds > 1:
@@ -158,7 +158,7 @@ def small_runs(work: Path, articles: int, keyness_overhead: bool, rounds: int) -
         bare, rss_bare = compare(small, work / "nok", "--jobs", "2", "--no-cache", "--no-keyness")
         print(
             f"framing compare --jobs 2 --no-cache --no-keyness: {bare:.1f} s, peak RSS {rss_bare:.0f} MB; "
-            f"keyness costs {runs[2] / bare:.2f}× the last --jobs 2 run"
+            f"the last --jobs 2 run took {runs[2] / bare:.2f}× as long as this one without keyness"
         )
 
 
@@ -187,6 +187,8 @@ def main() -> None:
         help="also run --jobs 2 --no-keyness: the cost of the distinctive-vocabulary section",
     )
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     EXTRA[:] = ["--no-keyness"] if args.no_keyness else []
     if not CORPUS.exists():
         raise SystemExit(f"{CORPUS} not found: the benchmarks read shared/ beside the project")
