@@ -401,15 +401,33 @@ def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(corpus, tmp_p
     assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
 
 
-def test_kept_text_comes_back_whole_in_parts_split_inside_characters():
-    # Parts of 1,000 bytes cut two-, three- and four-byte UTF-8 characters apart; the
-    # incremental decoder must put them back together.
+def test_a_kept_table_comes_back_whole_in_parts_and_damage_is_caught():
     text = "αβγ « plain » 😀 ‖ " * 5000
     data = zlib.compress(text.encode("utf-8"), 1)
-    parts = list(cache.unpack_text(data, part=1000))
-    assert len(parts) > 100
-    assert "".join(parts) == text
-    assert "".join(cache.unpack_text(zlib.compress(b""))) == ""
+    parts = list(cache.unpack_parts(data, part=1000))
+    assert len(parts) > 100 and max(map(len, parts)) <= 1000
+    assert b"".join(parts).decode("utf-8") == text
+    assert b"".join(cache.unpack_parts(zlib.compress(b""))) == b""
+    with pytest.raises(StoreError, match="incomplete compressed data"):
+        list(cache.unpack_parts(data[: len(data) // 2]))
+    damaged = bytearray(data)
+    damaged[len(data) // 2] ^= 0xFF
+    with pytest.raises(StoreError, match="cannot be read"):
+        list(cache.unpack_parts(bytes(damaged)))
+
+
+def test_lines_packed_together_come_back_as_they_went_in():
+    lines = [b'{"id": "a|b"}', "| row « é » |\n".encode(), b"", "tag 😀\n".encode()]
+    assert cache.unpack_lines(cache.pack_lines(lines)) == lines
+    assert cache.unpack_lines(cache.pack_lines([b"only"])) == [b"only"]
+    for bad in (
+        zlib.compress(b""),
+        zlib.compress((3).to_bytes(4, "little") + b"\0\0"),
+        zlib.compress((2).to_bytes(4, "little") + (99).to_bytes(4, "little") + b"short"),
+        cache.pack_lines(lines)[:-3],
+    ):
+        with pytest.raises(StoreError):
+            cache.unpack_lines(bad)
 
 
 def test_warnings_come_in_the_same_order_whatever_the_jobs(tmp_path, monkeypatch):

@@ -37,7 +37,6 @@ and rebuilt, never trusted.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import hashlib
 import os
@@ -100,7 +99,7 @@ def default_path() -> Path:
     return base / "framing" / "results.sqlite"
 
 
-def digest(*parts: str) -> bytes:
+def digest(*parts: str | bytes) -> bytes:
     return digest_after(hasher(), *parts)
 
 
@@ -245,20 +244,46 @@ def _unreadable(error: Exception) -> StoreError:
     )
 
 
-def unpack_text(data: bytes, part: int = 1 << 23) -> Iterator[str]:
-    """zlib-compressed UTF-8 text, a part of at most `part` bytes at a time: a kept keyness
-    table of a large corpus is hundreds of megabytes of text."""
+def unpack_parts(data: bytes, part: int = 1 << 23) -> Iterator[bytes]:
+    """zlib-compressed data, a part of at most `part` bytes at a time: a kept keyness table
+    of a large corpus is hundreds of megabytes of text. zlib's checksum catches damage."""
     inflate = zlib.decompressobj()
-    decode = codecs.getincrementaldecoder("utf-8")()
     try:
         while data:
-            yield decode.decode(inflate.decompress(data, part))
+            yield inflate.decompress(data, part)
             data = inflate.unconsumed_tail
-        yield decode.decode(inflate.flush(), final=True)
-    except (zlib.error, UnicodeDecodeError) as e:
+        yield inflate.flush()
+    except zlib.error as e:
         raise _unreadable(e) from e
     if not inflate.eof:  # cut short: flush() gives what there is without complaint
         raise _unreadable(zlib.error("incomplete compressed data"))
+
+
+def pack_lines(parts: Sequence[bytes]) -> bytes:
+    """Encoded lines of text kept together (an article's lines of the report): they go back
+    to files as they are, with no unpickling, decoding and encoding again."""
+    head = b"".join(len(p).to_bytes(4, "little") for p in parts[:-1])
+    return zlib.compress(len(parts).to_bytes(4, "little") + head + b"".join(parts), 1)
+
+
+def unpack_lines(data: bytes) -> list[bytes]:
+    try:
+        whole = zlib.decompress(data)
+    except zlib.error as e:
+        raise _unreadable(e) from e
+    n = int.from_bytes(whole[:4], "little")
+    start = 4 * n
+    if n == 0 or len(whole) < start:
+        raise _unreadable(ValueError("lines packed without their lengths"))
+    parts = []
+    for i in range(1, n):
+        end = start + int.from_bytes(whole[4 * i : 4 * i + 4], "little")
+        parts.append(whole[start:end])
+        start = end
+    if start > len(whole):
+        raise _unreadable(ValueError("lines shorter than their lengths"))
+    parts.append(whole[start:])
+    return parts
 
 
 def pack(value: Any) -> bytes:
@@ -447,7 +472,7 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", rows)
 
     def keyness_table(self, key: bytes) -> bytes | None:
-        """A kept table, zlib-compressed UTF-8 (see `unpack_text`)."""
+        """A kept table, zlib-compressed UTF-8 (see `unpack_parts`)."""
         return self._kept("keyness_tables", key)
 
     def write_keyness_table(self, key: bytes, corpus: bytes, data: bytes) -> None:

@@ -645,21 +645,23 @@ def _group_json(g: Group) -> dict[str, object]:
 # the same across lexicon edits, and the result store can keep them (see writers.py).
 KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2"]
 
-TableRows = Callable[[Distinctive, Comparison], Iterable[str]]
+# The JSON report is written as UTF-8 parts (bytes): parts kept in the result store are
+# copied to the file as they are, without decoding and encoding hundreds of megabytes.
+TableRows = Callable[[Distinctive, Comparison], Iterable[bytes]]
 
 
-def table_rows_json(d: Distinctive, c: Comparison) -> Iterator[str]:
+def table_rows_json(d: Distinctive, c: Comparison) -> Iterator[bytes]:
     """The "rows" of comparison `c` without the enclosing brackets, a part at a time: the
     text json.dumps gives for the whole list, less its "[" and "]"."""
     first = True
     for part in d.table(c):
         text = _keyness_rows_text(part)
         if text:
-            yield text if first else ", " + text
+            yield (text if first else ", " + text).encode("utf-8")
             first = False
 
 
-def _comparison_json(d: Distinctive, c: Comparison, rows: Iterable[str]) -> Iterator[str]:
+def _comparison_json(d: Distinctive, c: Comparison, rows: Iterable[bytes]) -> Iterator[bytes]:
     """One comparison as one JSON object, as json.dumps would give it ("rows" sorts last
     of its keys): the terms used at least min_count times in "rows", written from `rows`
     (table_rows_json's parts), and the lexicon terms used fewer times in their own list."""
@@ -673,9 +675,9 @@ def _comparison_json(d: Distinctive, c: Comparison, rows: Iterable[str]) -> Iter
             "rows": [],
         }
     )
-    yield head.removesuffix("[]}") + "["
+    yield (head.removesuffix("[]}") + "[").encode("utf-8")
     yield from rows
-    yield "]}"
+    yield b"]}"
 
 
 def _keyness_rows(c: Comparison) -> list[list[object]]:
@@ -709,13 +711,13 @@ def _keyness_rows_text(c: Comparison) -> str:
     return ", ".join(map(_KEYNESS_ROW, c.terms, c.count_i, c.count_j, *columns))
 
 
-def _keyness_json(d: Distinctive, rows: TableRows) -> Iterator[str]:
+def _keyness_json(d: Distinctive, rows: TableRows) -> Iterator[bytes]:
     """The "keyness" value, a comparison at a time: the tables of a large corpus hold
     millions of rows, too many to build as one document in memory."""
     k = d.config
-    yield '{\n"comparisons": ' + ("[\n" if d.comparisons else "[]")
+    yield b'{\n"comparisons": ' + (b"[\n" if d.comparisons else b"[]")
     for i, c in enumerate(d.comparisons):
-        yield "" if i == 0 else ",\n"
+        yield b"" if i == 0 else b",\n"
         yield from _comparison_json(d, c, rows(d, c))
     rest = {
         "method": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
@@ -725,19 +727,20 @@ def _keyness_json(d: Distinctive, rows: TableRows) -> Iterator[str]:
         "stop_words": sorted(k.stop_words),
         "lexicon_marks": d.marks,
     }
-    yield ("\n]" if d.comparisons else "") + "".join(
-        f",\n{_compact(key)}: {_block(value)}" for key, value in sorted(rest.items())
-    )
-    yield "\n}"
+    yield (
+        ("\n]" if d.comparisons else "")
+        + "".join(f",\n{_compact(key)}: {_block(value)}" for key, value in sorted(rest.items()))
+    ).encode("utf-8")
+    yield b"\n}"
 
 
-def json_head() -> str:
+def json_head() -> bytes:
     """The report's JSON up to its article list ("articles" sorts first of its keys). One
     article per line: a corpus of any size stays easy to split, grep and stream."""
-    return '{\n"articles": [\n'
+    return b'{\n"articles": [\n'
 
 
-def json_tail(result: Result, rows: TableRows = table_rows_json) -> Iterator[str]:
+def json_tail(result: Result, rows: TableRows = table_rows_json) -> Iterator[bytes]:
     """Everything after the article list, as json.dumps(..., sort_keys=True) puts it;
     `rows` gives each keyness table's rows (made afresh, or kept in the result store)."""
     data: dict[str, object] = {
@@ -753,12 +756,12 @@ def json_tail(result: Result, rows: TableRows = table_rows_json) -> Iterator[str
         "groups": [_group_json(g) for g in result.groups],
     }
     keys = sorted([*data, "keyness"] if result.distinctive else data)
-    yield "\n],\n"
+    yield b"\n],\n"
     for i, key in enumerate(keys):
-        yield ("" if i == 0 else ",\n") + f"{_compact(key)}: "
+        yield (("" if i == 0 else ",\n") + f"{_compact(key)}: ").encode("utf-8")
         if key == "keyness":
             assert result.distinctive is not None
             yield from _keyness_json(result.distinctive, rows)
         else:
-            yield _block(data[key])
-    yield "\n}\n"
+            yield _block(data[key]).encode("utf-8")
+    yield b"\n}\n"

@@ -95,24 +95,25 @@ class ReportStream:
         self.name = name
         self.evidence = Evidence(by)
         self.store = store
-        self._files: tuple[IO[str], IO[str], IO[str], Path] | None = None
+        self._files: tuple[IO[bytes], IO[bytes], IO[bytes], Path] | None = None
         self._made_out = False
         self._written = False
         self._new_reports: list[tuple[bytes, bytes, bytes]] = []  # to keep in the store
 
-    def _open(self) -> tuple[IO[str], IO[str], IO[str], Path]:
+    def _open(self) -> tuple[IO[bytes], IO[bytes], IO[bytes], Path]:
         """The temporary files, made at the first article: a run that fails before it
-        leaves nothing behind, not even the folder."""
+        leaves nothing behind, not even the folder. They take UTF-8 bytes: lines kept in
+        the store are written as they were kept."""
         if self._files is None:
             try:
                 if not self.out.exists():
                     self.out.mkdir(parents=True)
                     self._made_out = True
                 # Held open across article() calls and closed by discard(): no `with` fits.
-                rows = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.out)  # noqa: SIM115
-                tagging = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.out)  # noqa: SIM115
+                rows = tempfile.TemporaryFile("w+b", dir=self.out)  # noqa: SIM115
+                tagging = tempfile.TemporaryFile("w+b", dir=self.out)  # noqa: SIM115
                 fd, tmp = _mkstemp(f".{self.name}.json.", self.out)
-                self._files = (rows, tagging, os.fdopen(fd, "w", encoding="utf-8", newline="\n"), Path(tmp))
+                self._files = (rows, tagging, os.fdopen(fd, "wb"), Path(tmp))
             except OSError as e:
                 raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
             self._files[2].write(json_head())
@@ -121,18 +122,20 @@ class ReportStream:
     def article(self, result: ArticleResult) -> None:
         rows, tagging, json_file, _ = self._open()
         if result.stored_report is not None:
-            json_line, row, tags = cache.unpack(result.stored_report)
+            json_line, row, tags = cache.unpack_lines(result.stored_report)
         else:
-            json_line = article_json(result, result.clean)
-            row = corpus_row(result) + "\n"
-            tags = "".join(line + "\n" for line in tagging_lines(result))
+            json_line = article_json(result, result.clean).encode("utf-8")
+            row = (corpus_row(result) + "\n").encode("utf-8")
+            tags = "".join(line + "\n" for line in tagging_lines(result)).encode("utf-8")
             if self.store and result.report_key:
-                self._new_reports.append((*result.report_key, cache.pack((json_line, row, tags))))
+                self._new_reports.append((*result.report_key, cache.pack_lines((json_line, row, tags))))
                 if len(self._new_reports) >= REPORTS_PER_WRITE:
                     self._keep_reports()
         rows.write(row)
         tagging.write(tags)
-        json_file.write((",\n" if self._written else "") + json_line)
+        if self._written:
+            json_file.write(b",\n")
+        json_file.write(json_line)
         self._written = True
         self.evidence.add(result)
 
@@ -155,12 +158,12 @@ class ReportStream:
             json_file.close()
             fd, tmp = _mkstemp(f".{self.name}.md.", self.out)
             md_tmp = Path(tmp)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write("\n".join(markdown_head(result)) + "\n")
+            with os.fdopen(fd, "wb") as f:
+                f.write(("\n".join(markdown_head(result)) + "\n").encode("utf-8"))
                 _copy(rows, f)
-                f.write("\n" + TAGGING_INTRO + "\n\n")
+                f.write(("\n" + TAGGING_INTRO + "\n\n").encode("utf-8"))
                 _copy(tagging, f)
-                f.write(("\n".join(markdown_tail(result, self.evidence))).rstrip() + "\n")
+                f.write((("\n".join(markdown_tail(result, self.evidence))).rstrip() + "\n").encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(md_tmp, md_target)
@@ -184,7 +187,7 @@ class ReportStream:
             self.out.rmdir()
 
 
-def _copy(source: IO[str], target: IO[str]) -> None:
+def _copy(source: IO[bytes], target: IO[bytes]) -> None:
     source.seek(0)
     shutil.copyfileobj(source, target)
 
@@ -194,19 +197,19 @@ def stored_tables(store: cache.Store) -> TableRows:
     the same corpus, after a lexicon edit too, then writes them without sorting and
     formatting millions of rows again."""
 
-    def rows(d: Distinctive, c: Comparison) -> Iterator[str]:
+    def rows(d: Distinctive, c: Comparison) -> Iterator[bytes]:
         # framing's source is part of the key: no change to the statistics or to how rows
         # are written can leave an old table in a new report.
         key = d.table_key(c, cache.code_key())
         kept = store.keyness_table(key) if key is not None else None
         if kept is not None:
-            yield from cache.unpack_text(kept)
+            yield from cache.unpack_parts(kept)
             return
         packer = zlib.compressobj(1)
         data = []
-        for text in table_rows_json(d, c):
-            data.append(packer.compress(text.encode("utf-8")))
-            yield text
+        for part in table_rows_json(d, c):
+            data.append(packer.compress(part))
+            yield part
         if key is not None:
             store.write_keyness_table(key, d.corpus_key, b"".join(data) + packer.flush())
 

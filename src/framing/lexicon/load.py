@@ -57,6 +57,11 @@ class Entry:
         return (self.lexicon, self.line, self.term, self.concept, self.frame, self.category)
 
     @cached_property
+    def shown_digest(self) -> bytes:
+        """A hash of `shown`: the key of a report line holds one per hit (pipeline._report_key)."""
+        return hashlib.blake2b(repr(self.shown).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    @cached_property
     def hit_keys(self) -> dict[str, Any]:
         """Its hits' keys in the counts, by voice: filled by pipeline.hit_key."""
         return {}
