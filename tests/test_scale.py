@@ -371,12 +371,90 @@ def test_a_truncated_store_is_detected_and_rebuilt(corpus, tmp_path):
     data = store.read_bytes()
     store.write_bytes(data[: len(data) // 2])
     rebuilt = render(_config(corpus, tmp_path, cache=store))
-    assert any("the cache was unreadable" in w for w in rebuilt.warnings)
+    # Seen by the header's database size, without reading every page.
+    expected = int.from_bytes(data[16:18], "big") * int.from_bytes(data[28:32], "big")
+    assert expected == len(data)
+    short = f"the file is {len(data) // 2:,} bytes, its header says {len(data):,}: cut short"
+    assert any("the cache was unreadable" in w and short in w for w in rebuilt.warnings)
     assert store.with_name(store.name + ".broken").exists()
     assert rebuilt.result.rescored == 7
     fresh = render(_config(corpus, tmp_path))
     assert "the cache was unreadable" in rebuilt.md  # the reader of the report is told too
     assert json.loads(rebuilt.json)["articles"] == json.loads(fresh.json)["articles"]
+
+
+def _scramble_second_half(store: Path) -> None:
+    """Every byte of the store's second half replaced, its size kept: damage that only
+    reading the pages finds (a run opens a store without reading every page)."""
+    data = bytearray(store.read_bytes())
+    half = len(data) // 2
+    data[half:] = hashlib.shake_256(b"damage").digest(len(data) - half)
+    store.write_bytes(bytes(data))
+
+
+def _left_by_a_killed_run(store: Path, copy: Path) -> None:
+    """`copy` made of `store` as a run killed after a commit leaves it: the commit in the
+    WAL, not yet in the file."""
+    running = sqlite3.connect(store)
+    running.execute("PRAGMA journal_mode=WAL")
+    with running:
+        running.execute("INSERT INTO meta VALUES ('left by', 'a killed run')")
+    for side in ("", "-wal"):
+        shutil.copyfile(store.with_name(store.name + side), copy.with_name(copy.name + side))
+    running.close()
+    assert copy.with_name(copy.name + "-wal").stat().st_size > 0
+
+
+def test_damage_inside_the_store_stops_the_run_and_says_how_to_go_on(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    _scramble_second_half(store)
+    with pytest.raises(StoreError) as caught:
+        render(_config(corpus, tmp_path, cache=store))
+    assert str(caught.value) == (
+        f"{store}: the result store failed (DatabaseError: database disk image is malformed). "
+        f"Clear it with `framing cache clear --cache {store}`, or run with --no-cache"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_store_left_by_a_killed_run_is_checked_in_full_and_kept_when_whole(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    left = tmp_path / "left.sqlite"
+    _left_by_a_killed_run(store, left)
+    warm = render(_config(corpus, tmp_path, cache=left))
+    assert (warm.result.cached, warm.result.rescored) == (7, 0)
+    assert not warm.warnings
+    assert (warm.md, warm.json) == (cold.md, cold.json)
+    db = sqlite3.connect(left)
+    assert db.execute("SELECT value FROM meta WHERE name = 'left by'").fetchone() == ("a killed run",)
+    db.close()
+
+
+def test_a_store_left_by_a_killed_run_with_damage_inside_is_moved_aside_with_its_wal(corpus, tmp_path):
+    # The same damage as above, but a WAL is left: the full check finds it at the start,
+    # and the run goes on with a new store.
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    left = tmp_path / "left.sqlite"
+    _left_by_a_killed_run(store, left)
+    _scramble_second_half(left)
+    # Another run still has the store open: closing ours does not fold the WAL into the
+    # file and remove it, so the WAL must go aside with the file, or SQLite would replay
+    # it into the new store.
+    other = sqlite3.connect(left)
+    assert other.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    rebuilt = render(_config(corpus, tmp_path, cache=left))
+    other.close()
+    assert any(w.startswith(f"{left}: the cache was unreadable (") for w in rebuilt.warnings)
+    assert rebuilt.result.rescored == 7
+    assert json.loads(rebuilt.json)["articles"] == json.loads(cold.json)["articles"]
+    aside = left.with_name(left.name + ".broken")
+    assert aside.exists() and aside.with_name(aside.name + "-wal").exists()
+    db = sqlite3.connect(left)
+    assert db.execute("SELECT value FROM meta WHERE name = 'left by'").fetchone() is None
+    db.close()
 
 
 def test_garbage_in_place_of_the_store_is_not_trusted(corpus, tmp_path):

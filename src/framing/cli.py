@@ -350,7 +350,8 @@ def cache_clear(cache_path: CacheOption = None) -> None:
 
 @cache_app.command("info")
 def cache_info(cache_path: CacheOption = None) -> None:
-    """Where the result store is, its size and what it holds."""
+    """Where the result store is, its size and what it holds, after SQLite's full check of
+    every page (a run checks only what a killed run or a cut-short file can leave)."""
     from framing import cache
 
     path = cache_path or cache.default_path()
@@ -358,20 +359,24 @@ def cache_info(cache_path: CacheOption = None) -> None:
         typer.echo(f"no result store at {path}")
         return
     try:
-        store = cache.Store(path, _warn)
+        store = cache.Store(path, _warn, check_all=True)
     except FramingError as e:
         _fail(e)
         return
     counts = store.counts()
     store.close()
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
-    typer.echo(
-        f"{path}: {size / 1e6:,.1f} MB; {counts['base']:,} article results, {counts['hits']:,} "
-        f"lexicon results, {counts['lexicons']:,} lexicon versions, {counts['terms']:,} term counts, "
-        f"{counts['corpus_terms']:,} summed corpus term counts, {counts['keyness_tables']:,} keyness tables, "
-        f"{counts['keyness_examples']:,} sets of keyness examples, "
-        f"{counts['reports']:,} articles' report lines"
-    )
+    held = [
+        f"{counts['base']:,} article results",
+        f"{counts['hits']:,} lexicon results",
+        f"{counts['lexicons']:,} lexicon versions",
+        f"{counts['terms']:,} term counts",
+        f"{counts['corpus_terms']:,} summed corpus term counts",
+        f"{counts['keyness_tables']:,} keyness tables",
+        f"{counts['keyness_examples']:,} sets of keyness examples",
+        f"{counts['reports']:,} articles' report lines",
+    ]
+    typer.echo(f"{path}: {size / 1e6:,.1f} MB, every page checked; {', '.join(held)}")
 
 
 # Python's cyclic garbage collector runs a pass every 700 new container objects and a

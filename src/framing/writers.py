@@ -234,10 +234,11 @@ def compare(
             stream.discard()
             raise
         return result, stream.finish(result, stored_tables(store) if store else table_rows_json)
-    except StoreError as e:
+    except (StoreError, cache.Failure) as e:
         assert store is not None
+        what = e if isinstance(e, StoreError) else f"the result store failed ({type(e).__name__}: {e})"
         raise StoreError(
-            f"{store.path}: {e}. Clear it with `framing cache clear --cache {store.path}`, "
+            f"{store.path}: {what}. Clear it with `framing cache clear --cache {store.path}`, "
             "or run with --no-cache"
         ) from e
     finally:
