@@ -596,12 +596,28 @@ def test_token_hashes_are_the_polynomial_worked_out_with_python_integers(monkeyp
     assert hashes.tolist() == words + prefixes
     # A set made a few texts at a time is the set made at once.
     vocabularies = ["ab\ncrimea", "hardliner\nx", "", "é\nostensibly", "\n".join(tokens)]
-    whole = cache.token_set(vocabularies)
+    whole, filters = cache.token_set(vocabularies)
     monkeypatch.setattr(cache, "_SET_CHUNK", 12)
-    assert cache.token_set(vocabularies).tolist() == whole.tolist() == sorted(set(words + prefixes))
+    chunked, chunked_filters = cache.token_set(vocabularies)
+    assert chunked.tolist() == whole.tolist() == sorted(set(words + prefixes))
+    assert chunked_filters.tolist() == filters.tolist()
     assert cache.might_hold(whole, ["hardliner"]) and cache.might_hold(whole, ["ab", "x"])
     assert cache.might_hold(whole, ["hardlin*"]) and cache.might_hold(whole, ["ost*", "crimea"])
     assert not cache.might_hold(whole, ["hardliner", "nope"]) and not cache.might_hold(whole, ["zzz*"])
+    # Each text's filter has exactly the bits of its own hashes: three parts of each hash.
+    assert filters.shape == (5, cache.BLOOM_BITS // 8)
+    for vocabulary, row in zip(vocabularies, np.unpackbits(filters, axis=1), strict=True):
+        hashes = [_hash_by_hand(t) for t in vocabulary.split("\n") if t]
+        hashes += [
+            (_hash_by_hand(t[:3]) + 0x9E3779B97F4A7C15) % (1 << 64)
+            for t in vocabulary.split("\n")
+            if len(t) >= 3
+        ]
+        bits = {(h >> shift) % cache.BLOOM_BITS for h in hashes for shift in (0, 21, 42)}
+        assert set(np.flatnonzero(row).tolist()) == bits
+    assert cache.might_hold_each(filters, ["hardliner"]) == [False, True, False, False, True]
+    assert cache.might_hold_each(filters, ["ost*", "é"]) == [False, False, False, True, True]
+    assert cache.might_hold_each(filters, ["ab", "zzz"]) == [False] * 5
 
 
 def _edited(tmp_path: Path, line: str) -> Path:
@@ -629,17 +645,48 @@ def test_after_an_edit_only_batches_that_might_hold_it_have_their_vocabularies_r
     fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
     assert (after.md, after.json) == (fresh.md, fresh.json)
     assert (after.result.cached, after.result.rescored) == (5, 2)
-    # Only the texts of the two batches that hold the word were read: seed 004, x1 and x2.
+    # Only texts of the two batches that hold the word (seed 004, x1 and x2) can be read,
+    # and of those only the texts whose own filter has the word's bits (by hand, from the
+    # stored vocabularies): x1 and x2, which hold it, and seed 004 only if its filter
+    # happens to have all three bits of every hash the entry needs.
     articles = list(pipeline.read_inputs([corpus], lambda _m: None))
     assert [a.id for a in articles[4:]] == [articles[4].id, "x1", "x2"]
-    assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:])
+    keys = [cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:]]
+    read_by_the_run = list(read)
+    db = cache.Store(store)
+    stored = db.vocabularies(keys)
+    db.close()
+    word = term.removesuffix("*")
+    wanted = (
+        [_hash_by_hand(word)]
+        if word == term
+        else [(_hash_by_hand(word[:3]) + 0x9E3779B97F4A7C15) % (1 << 64)]
+    )
+
+    def by_hand(vocabulary: str) -> bool:
+        tokens = [t for t in vocabulary.split("\n") if t]
+        hashes = {_hash_by_hand(t) for t in tokens}
+        hashes |= {(_hash_by_hand(t[:3]) + 0x9E3779B97F4A7C15) % (1 << 64) for t in tokens if len(t) >= 3}
+        bits = {(h >> shift) % cache.BLOOM_BITS for h in hashes for shift in (0, 21, 42)}
+        return all((h >> shift) % cache.BLOOM_BITS in bits for h in wanted for shift in (0, 21, 42))
+
+    expected = [k for k in keys if by_hand(stored[k])]
+    assert keys[1] in expected and keys[2] in expected
+    assert sorted(read_by_the_run) == sorted(expected)
 
 
 def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
     corpus, tmp_path, small_batches, monkeypatch
 ):
     store = tmp_path / "store.sqlite"
-    monkeypatch.setattr(cache, "token_hashes", lambda joined: np.zeros(1, dtype=np.uint64))
+    # Every token hashes to 0: every batch set and every text's filter seems to hold every
+    # word, so every vocabulary is read.
+    hashes_and_starts = cache._hashes_and_starts
+    monkeypatch.setattr(
+        cache,
+        "_hashes_and_starts",
+        lambda joined: (lambda h, at: (np.zeros_like(h), at))(*hashes_and_starts(joined)),
+    )
     render(_config(corpus, tmp_path, cache=store))
     lexicons = _edited(tmp_path, f"hedge,{TERM},,\n")
     after = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
@@ -651,9 +698,35 @@ def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
 def test_a_damaged_vocabulary_set_is_an_error_not_a_wrong_answer(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))
-    _change(store, "UPDATE vocabulary_sets SET data = ?", cache.pack((b"x" * 17, b"")))
-    with pytest.raises(StoreError, match="cannot be read"):
-        render(_config(corpus, tmp_path, cache=store, lexicons=_edited(tmp_path, f"hedge,{TERM},,\n")))
+    for damaged in [(b"x" * 17, b""), (b"x" * 16, b"", b"a filter of the wrong length")]:
+        _change(store, "UPDATE vocabulary_sets SET data = ?", cache.pack(damaged))
+        with pytest.raises(StoreError, match="cannot be read"):
+            render(_config(corpus, tmp_path, cache=store, lexicons=_edited(tmp_path, f"hedge,{TERM},,\n")))
+
+
+def test_sets_stored_before_texts_had_filters_rule_out_whole_batches(
+    corpus, tmp_path, small_batches, monkeypatch
+):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    db = sqlite3.connect(store)
+    with db:
+        for row, data in db.execute("SELECT id, data FROM vocabulary_sets").fetchall():
+            db.execute(
+                "UPDATE vocabulary_sets SET data = ? WHERE id = ?", (cache.pack(cache.unpack(data)[:2]), row)
+            )
+    db.close()
+    read: list[bytes] = []
+    vocabularies = cache.Store.vocabularies
+    monkeypatch.setattr(
+        cache.Store, "vocabularies", lambda self, keys: read.extend(keys) or vocabularies(self, keys)
+    )
+    lexicons = _edited(tmp_path, f"hedge,{TERM},,\n")
+    after = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (after.md, after.json) == (fresh.md, fresh.json)
+    articles = list(pipeline.read_inputs([corpus], lambda _m: None))
+    assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:])
 
 
 def test_keys_made_from_an_encoded_text_are_the_keys_of_the_parts_joined_by_nul():
