@@ -417,7 +417,9 @@ class Store:
             # Unreadable or inconsistent: keep it for inspection, start afresh.
             aside = path.with_name(path.name + ".broken")
             os.replace(path, aside)
-            # Its WAL goes with it: SQLite would replay a WAL left beside a new store into it.
+            # With its WAL, which may hold the last commits (when another run still has the
+            # store open, ours does not fold it in on close); SQLite would delete it as stale
+            # beside the new, empty store (its test wal4), losing them.
             for side in ("-wal", "-shm"):
                 if path.with_name(path.name + side).exists():
                     os.replace(path.with_name(path.name + side), aside.with_name(aside.name + side))
