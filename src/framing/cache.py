@@ -200,8 +200,9 @@ def _hashes_and_starts(joined: str) -> tuple[NDArray[np.uint64], NDArray[np.intp
 _SET_CHUNK = 1 << 18  # characters hashed at once: a few MB of arrays, not a batch's worth
 
 # Each text's own filter: a token's hash sets three of BLOOM_BITS bits, taken from three
-# parts of the hash. An AllSides text has about 750 token and prefix hashes, so a word it
-# lacks finds its three bits set about 6% of the time (then its vocabulary is read).
+# parts of the hash. On 512 stored AllSides vocabularies 30% of a filter's bits are set, so
+# a word a text lacks finds its three bits set about 2.7% of the time (0.3³; then its
+# vocabulary is read).
 BLOOM_BITS = 4096
 _BLOOM_SHIFTS = (np.uint64(0), np.uint64(21), np.uint64(42))
 
