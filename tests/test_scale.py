@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import shutil
 import sqlite3
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -734,3 +736,107 @@ def test_keys_made_from_an_encoded_text_are_the_keys_of_the_parts_joined_by_nul(
         assert cache.digest_after(cache.hasher("v1", "reg"), "RT", "u", raw) == by_hand
         start = cache.hasher("v1", "reg")
         assert cache.digest_after(start, "RT", "u", raw) == cache.digest_after(start, "RT", "u", text)
+
+
+@dataclass
+class TablesAhead:
+    pools: list[bool] = field(default_factory=list)  # per run: whether workers were started
+    made_here: int = 0  # tables made in this process
+
+
+@pytest.fixture
+def tables_ahead(monkeypatch: pytest.MonkeyPatch) -> TablesAhead:
+    """Tables made ahead even for a small corpus's vocabulary, with a record of where they
+    were made."""
+    monkeypatch.setattr(writers, "TABLES_AHEAD_MIN_ROWS", 0)
+    seen = TablesAhead()
+    parent = os.getpid()
+    make = writers.table_rows_json
+
+    def noting_make(d, c):
+        if os.getpid() == parent:
+            seen.made_here += 1
+        return make(d, c)
+
+    monkeypatch.setattr(writers, "table_rows_json", noting_make)
+    close = writers.KeynessTables.close
+
+    def noting_close(self):
+        seen.pools.append(self._pool is not None)
+        close(self)
+
+    monkeypatch.setattr(writers.KeynessTables, "close", noting_close)
+    return seen
+
+
+def test_tables_made_ahead_in_workers_give_the_bytes_of_one_process(corpus, tmp_path, tables_ahead):
+    one = render(_config(corpus, tmp_path, jobs=1))
+    tables = len(one.result.distinctive.comparisons)
+    assert tables > 2 and tables_ahead.made_here == tables and tables_ahead.pools == [False]
+    two = render(_config(corpus, tmp_path, jobs=2))
+    assert tables_ahead.pools == [False, True]
+    assert tables_ahead.made_here == tables  # none more: every table was made in a worker
+    assert (two.md, two.json) == (one.md, one.json)
+    assert multiprocessing.active_children() == []
+
+
+def test_tables_made_ahead_are_kept_and_only_missing_ones_are_made(corpus, tmp_path, tables_ahead):
+    store = tmp_path / "store.sqlite"
+    fresh = render(_config(corpus, tmp_path, jobs=1))
+    cold = render(_config(corpus, tmp_path, cache=store, jobs=2))
+    tables = len(cold.result.distinctive.comparisons)
+    assert _stored_tables(store) == tables
+    warm = render(_config(corpus, tmp_path, cache=store, jobs=2))  # every table kept: no workers
+    # Every other table taken out of the store: those alone are made ahead, and kept again.
+    db = sqlite3.connect(store)
+    keys = [k for (k,) in db.execute("SELECT key FROM keyness_tables ORDER BY key")]
+    with db:
+        db.executemany("DELETE FROM keyness_tables WHERE key = ?", [(k,) for k in keys[::2]])
+    db.close()
+    assert _stored_tables(store) == tables - len(keys[::2]) < tables
+    mixed = render(_config(corpus, tmp_path, cache=store, jobs=2))
+    assert tables_ahead.pools == [False, True, False, True]
+    assert tables_ahead.made_here == tables  # the jobs=1 run's alone
+    assert _stored_tables(store) == tables
+    for run in (cold, warm, mixed):
+        assert (run.md, run.json) == (fresh.md, fresh.json)
+
+
+def test_a_table_kept_by_another_run_meanwhile_does_not_displace_the_ones_made_ahead(
+    corpus, tmp_path, tables_ahead, monkeypatch
+):
+    # Another run sharing the store keeps a (here: wrong) second table after this run has
+    # sent its tables to the workers: the ones made ahead are written, each in its place.
+    store = tmp_path / "store.sqlite"
+    fresh = render(_config(corpus, tmp_path, jobs=1))
+    start = writers.KeynessTables._start
+
+    def start_then_another_run_keeps_one(self, d):
+        start(self, d)
+        key = d.table_key(d.comparisons[1], self.code)
+        self.store.write_keyness_table(key, d.corpus_key, zlib.compress(b'["wrong", 0, 0]'))
+
+    monkeypatch.setattr(writers.KeynessTables, "_start", start_then_another_run_keeps_one)
+    run = render(_config(corpus, tmp_path, cache=store, jobs=2))
+    assert tables_ahead.pools == [False, True]
+    assert (run.md, run.json) == (fresh.md, fresh.json)
+
+
+def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_nothing(
+    corpus, tmp_path, tables_ahead, monkeypatch
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t.md").write_text("the previous report", encoding="utf-8")
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    # After the JSON's tables, before the Markdown is written.
+    monkeypatch.setattr(writers, "markdown_tail", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        compare(_config(corpus, tmp_path, jobs=2))
+    assert tables_ahead.pools == [True]
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in out.iterdir()) == ["t.md"]
+    assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"

@@ -585,6 +585,10 @@ class Store:
         """A kept table, zlib-compressed UTF-8 (see `unpack_parts`)."""
         return self._kept("keyness_tables", key)
 
+    def keyness_table_kept(self, key: bytes) -> bool:
+        row = self.db.execute("SELECT 1 FROM keyness_tables WHERE key = ?", (key,)).fetchone()
+        return row is not None
+
     def write_keyness_table(self, key: bytes, corpus: bytes, data: bytes) -> None:
         """Keep a table (zlib-compressed UTF-8) while its corpus's summed counts are kept."""
         self._keep("keyness_tables", key, corpus, data)
