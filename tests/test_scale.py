@@ -497,6 +497,16 @@ def test_a_kept_table_comes_back_whole_in_parts_and_damage_is_caught():
         list(cache.unpack_parts(bytes(damaged)))
 
 
+def test_parts_packed_as_they_pass_come_back_whole():
+    parts = ["« ligne » ‖ ".encode() * 3000, b"", "😀 end".encode()]
+    packer = cache.PartsPacker()
+    assert [packer.add(p) for p in parts] == parts  # passed on unchanged
+    packed = packer.packed()
+    assert zlib.decompress(packed) == b"".join(parts)
+    assert b"".join(cache.unpack_parts(packed, part=1000)) == b"".join(parts)
+    assert b"".join(cache.unpack_parts(cache.PartsPacker().packed())) == b""
+
+
 def test_lines_packed_together_come_back_as_they_went_in():
     lines = [b'{"id": "a|b"}', "| row « é » |\n".encode(), b"", "tag 😀\n".encode()]
     assert cache.unpack_lines(cache.pack_lines(lines)) == lines

@@ -308,6 +308,21 @@ def _unreadable(error: Exception) -> StoreError:
     )
 
 
+class PartsPacker:
+    """Parts of text compressed as they pass, into what `unpack_parts` reads back."""
+
+    def __init__(self) -> None:
+        self._packer = zlib.compressobj(1)
+        self._data: list[bytes] = []
+
+    def add(self, part: bytes) -> bytes:
+        self._data.append(self._packer.compress(part))
+        return part
+
+    def packed(self) -> bytes:
+        return b"".join(self._data) + self._packer.flush()
+
+
 def unpack_parts(data: bytes, part: int = 1 << 23) -> Iterator[bytes]:
     """zlib-compressed data, a part of at most `part` bytes at a time: a kept keyness table
     of a large corpus is hundreds of megabytes of text. zlib's checksum catches damage."""
