@@ -812,6 +812,18 @@ def test_tables_made_ahead_are_kept_and_only_missing_ones_are_made(corpus, tmp_p
         assert (run.md, run.json) == (fresh.md, fresh.json)
 
 
+def test_tables_made_here_are_compressed_only_to_be_kept(corpus, tmp_path, monkeypatch):
+    packed: list[int] = []
+    pack = cache.PartsPacker.packed
+    monkeypatch.setattr(cache.PartsPacker, "packed", lambda self: packed.append(1) or pack(self))
+    render(_config(corpus, tmp_path, jobs=1))  # no store: compressing would be wasted
+    assert packed == []
+    kept = render(_config(corpus, tmp_path, jobs=1, cache=tmp_path / "store.sqlite"))
+    assert (
+        len(packed) == len(kept.result.distinctive.comparisons) == _stored_tables(tmp_path / "store.sqlite")
+    )
+
+
 def test_a_table_kept_by_another_run_meanwhile_does_not_displace_the_ones_made_ahead(
     corpus, tmp_path, tables_ahead, monkeypatch
 ):

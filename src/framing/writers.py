@@ -205,7 +205,7 @@ class KeynessTables:
     kept there, else made and then kept, so a re-run on the same corpus (after a lexicon
     edit too) writes them without sorting and formatting millions of rows again.
 
-    With jobs > 1 and a large vocabulary, the tables to make are made ahead in forked
+    With jobs > 1 and large tables, the tables to make are made ahead in forked
     processes, one table per task, while this process writes them in order: formatting
     their rows is most of the run's serial end. Each is made by table_rows_json either
     way, so the bytes are the same."""
@@ -237,6 +237,9 @@ class KeynessTables:
             kept = self.store.keyness_table(key) if self.store and key is not None else None
             if kept is not None:
                 yield from cache.unpack_parts(kept)
+                return
+            if key is None:  # nothing to keep it in, or under
+                yield from table_rows_json(d, c)
                 return
             packer = cache.PartsPacker()
             yield from map(packer.add, table_rows_json(d, c))
