@@ -9,17 +9,19 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from framing import cache, distinctive, keyness, pipeline, writers
+from framing import cache, distinctive, keyness, pipeline, processes, writers
 from framing.config import CompareConfig, KeynessConfig
-from framing.errors import StoreError
+from framing.errors import StoreError, WorkerError
 from framing.writers import compare
 
 from helpers import LEXICONS, SEEDS, render
@@ -862,3 +864,63 @@ def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_n
     assert multiprocessing.active_children() == []
     assert sorted(p.name for p in out.iterdir()) == ["t.md"]
     assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
+
+
+@pytest.fixture
+def quick_watch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processes, "WATCH_EVERY", 0.05)
+
+
+def _dies_on(condition: Callable[..., bool], work: Callable[..., object]) -> Callable[..., object]:
+    """`work`, except that the process running it is killed as the kernel kills one that
+    ran out of memory, when `condition` holds for its task."""
+
+    def dying(task: object) -> object:
+        if condition(task):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return work(task)
+
+    # Sent to the workers by name: the name `work` has in its module, where the test puts this.
+    dying.__module__, dying.__qualname__ = work.__module__, work.__qualname__
+    return dying
+
+
+def test_a_killed_scoring_worker_stops_the_run_with_an_error_not_a_wait(
+    corpus, tmp_path, small_batches, quick_watch, monkeypatch
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t.md").write_text("the previous report", encoding="utf-8")
+    on_x1 = _dies_on(lambda tasks: any(t[0].id == "x1" for t in tasks), pipeline._work_chunk)
+    monkeypatch.setattr(pipeline, "_work_chunk", on_x1)
+    with pytest.raises(WorkerError, match=r"killed by signal 9 \(SIGKILL\).*fewer --jobs"):
+        compare(_config(corpus, tmp_path, jobs=2))
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in out.iterdir()) == ["t.md"]
+
+
+def test_a_killed_table_worker_stops_the_run_with_an_error_not_a_wait(
+    corpus, tmp_path, tables_ahead, quick_watch, monkeypatch
+):
+    monkeypatch.setattr(writers, "_made_ahead", _dies_on(lambda i: i == 1, writers._made_ahead))
+    with pytest.raises(WorkerError, match=r"killed by signal 9"):
+        compare(_config(corpus, tmp_path, jobs=2))
+    assert tables_ahead.pools == [True]
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / "t.json").exists()
+
+
+def test_a_worker_that_exits_is_named_by_its_status(quick_watch):
+    pool = processes.Pool(2, processes.ignore_interrupts, ())
+    try:
+        with pytest.raises(WorkerError, match="a worker process exited with status 3;"):
+            list(pool.imap(_exit_3, [1, 2, 3]))
+    finally:
+        pool.terminate()
+    assert multiprocessing.active_children() == []
+
+
+def _exit_3(task: int) -> int:
+    if task == 2:
+        os._exit(3)
+    return task

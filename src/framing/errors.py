@@ -23,6 +23,10 @@ class StoreError(FramingError):
     does not look inside entries), or written by a framing whose stored forms differ."""
 
 
+class WorkerError(FramingError):
+    """A worker process that died (killed when memory ran out, say): its results never come."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in a hand-edited file, located to the line."""

@@ -12,8 +12,6 @@ does not grow with the corpus.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import signal
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
@@ -23,7 +21,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
-from framing import cache
+from framing import cache, processes
 from framing import text as text_module
 from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
@@ -49,6 +47,7 @@ SCORING_VERSION = "2026-11-23.1"
 # Articles read, looked up in the store and sent to the workers at a time: one number
 # whatever --jobs is, so that warnings come in the same order, and so the same bytes.
 READ_BATCH = 512
+TASKS_PER_MESSAGE = 4  # articles sent to a worker at a time: fewer messages, same order
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
 
 
@@ -251,13 +250,16 @@ def _init_worker(scorer: Scorer, in_process: bool = False) -> None:
     global _worker
     _worker = scorer
     if not in_process:
-        # The parent handles Ctrl-C and stops the pool; workers must not print tracebacks.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        processes.ignore_interrupts()
 
 
 def _work(task: Task) -> Outcome:
     assert _worker is not None
     return _worker.score(*task)
+
+
+def _work_chunk(tasks: list[Task]) -> list[Outcome]:
+    return [_work(task) for task in tasks]
 
 
 # ---- which stored results still hold ----------------------------------------------------
@@ -488,10 +490,9 @@ class Workers:
 
     def __init__(self, scorer: Scorer, jobs: int) -> None:
         self.scorer = scorer
-        # Forked, to inherit the loaded dictionaries and lexicons; where fork is not
-        # offered (Windows), scoring stays in this process.
-        self.jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
-        self.pool: Any = None
+        # Forked, to inherit the loaded dictionaries and lexicons.
+        self.jobs = jobs if processes.can_fork() else 1
+        self.pool: processes.Pool | None = None
         self.started = False
 
     def map(self, tasks: list[Task]) -> Iterator[Outcome]:
@@ -510,15 +511,15 @@ class Workers:
             text_module.warm_up()
             _init_worker(self.scorer, in_process=True)
             if self.jobs > 1:
-                self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _init_worker, (self.scorer,))
+                self.pool = processes.Pool(self.jobs, _init_worker, (self.scorer,))
         if self.pool is None:
             return map(_work, tasks)
-        return iter(self.pool.imap(_work, tasks, chunksize=4))
+        chunks = [tasks[i : i + TASKS_PER_MESSAGE] for i in range(0, len(tasks), TASKS_PER_MESSAGE)]
+        return chain.from_iterable(self.pool.imap(_work_chunk, chunks))
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
-            self.pool.join()
 
     def terminate(self) -> None:
         if self.pool is not None:

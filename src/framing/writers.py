@@ -3,18 +3,16 @@ report beside the JSON of another run."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 
-from framing import cache
+from framing import cache, processes
 from framing.compare import By
 from framing.config import CompareConfig
 from framing.distinctive import Distinctive
@@ -216,7 +214,7 @@ class KeynessTables:
         # framing's source is part of a kept table's key: no change to the statistics or
         # to how rows are written can leave an old table in a new report.
         self.code = cache.code_key() if store else ""
-        self._pool: Any = None
+        self._pool: processes.Pool | None = None
         self._ahead: Iterator[tuple[int, bytes]] = iter(())
         self._ahead_of: set[int] = set()
         self._started = False
@@ -249,7 +247,7 @@ class KeynessTables:
 
     def _start(self, d: Distinctive) -> None:
         """Make ahead every table the store does not keep, if that is worth forking for."""
-        if self.jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if self.jobs < 2 or not processes.can_fork():
             return
         wanted = [
             i
@@ -262,8 +260,7 @@ class KeynessTables:
         if len(wanted) < 2 or sum(used[d.comparisons[i].n] for i in wanted) < TABLES_AHEAD_MIN_ROWS:
             return
         # Forked, so the workers inherit the counts instead of receiving them pickled.
-        context = multiprocessing.get_context("fork")
-        self._pool = context.Pool(min(self.jobs, len(wanted)), _init_table_worker, (d,))
+        self._pool = processes.Pool(min(self.jobs, len(wanted)), _init_table_worker, (d,))
         self._ahead = zip(wanted, self._pool.imap(_made_ahead, wanted), strict=True)
         self._ahead_of = set(wanted)
 
@@ -271,7 +268,6 @@ class KeynessTables:
         """Stop the workers (all their tables written, or the run failed)."""
         if self._pool is not None:
             self._pool.terminate()
-            self._pool.join()
             self._pool = None
 
 
@@ -281,8 +277,7 @@ _table_worker: Distinctive | None = None
 def _init_table_worker(d: Distinctive) -> None:
     global _table_worker
     _table_worker = d
-    # The parent handles Ctrl-C and stops the pool; workers must not print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    processes.ignore_interrupts()
 
 
 def _made_ahead(i: int) -> bytes:

@@ -1,0 +1,82 @@
+"""Forked worker processes whose results come back in order, and that stop the run with an
+error when one of them dies, instead of leaving it waiting forever.
+
+multiprocessing.Pool starts a new worker in place of one that was killed (by the kernel
+when memory runs out, say) but never hands the lost task to anyone, so `imap` would wait
+for its result for ever. Every WATCH_EVERY seconds without a result, the workers started
+with the pool are checked: none of them ends while the pool is open, so one that has is
+a lost task.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from framing.errors import WorkerError
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+WATCH_EVERY = 1.0  # seconds without a result between checks that every worker lives
+
+
+def can_fork() -> bool:
+    """Forked workers inherit what the parent loaded; where fork is not offered (Windows),
+    the work stays in this process."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def ignore_interrupts() -> None:
+    """For a worker's initializer: the parent handles Ctrl-C and stops the pool; workers
+    must not print tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Pool:
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+        before = set(multiprocessing.active_children())
+        self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer, initargs)
+        # Pool starts its workers before it returns.
+        self._workers = [p for p in multiprocessing.active_children() if p not in before]
+
+    def imap(self, work: Callable[[Task], Result], tasks: Iterable[Task]) -> Iterator[Result]:
+        """work(task) for every task, in order, computed by the workers. The tasks are sent
+        now, not when the first result is asked for: the caller has other work meanwhile."""
+        return self._watched(self._pool.imap(work, tasks))  # one task a message: next() has a timeout
+
+    def _watched(self, results: Any) -> Iterator[Result]:
+        while True:
+            try:
+                yield results.next(WATCH_EVERY)
+            except StopIteration:
+                return
+            except multiprocessing.TimeoutError:
+                self._check()
+
+    def _check(self) -> None:
+        for worker in self._workers:
+            if worker.is_alive():
+                continue
+            code = worker.exitcode or 0
+            how = f"was killed by signal {-code}{_named(-code)}" if code < 0 else f"exited with status {code}"
+            raise WorkerError(f"a worker process {how}; if memory ran out, run again with fewer --jobs")
+
+    def close(self) -> None:
+        """Wait for the workers to finish and end."""
+        self._pool.close()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        """Stop the workers now."""
+        self._pool.terminate()
+        self._pool.join()
+
+
+def _named(number: int) -> str:
+    try:
+        return f" ({signal.Signals(number).name})"
+    except ValueError:
+        return ""
