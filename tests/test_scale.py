@@ -846,8 +846,11 @@ def test_a_table_kept_by_another_run_meanwhile_does_not_displace_the_ones_made_a
     assert (run.md, run.json) == (fresh.md, fresh.json)
 
 
+# Interrupted as the first table made ahead is read back (the others still in the
+# workers' hands, or waiting), and after every table, before the Markdown is written.
+@pytest.mark.parametrize("where", [(cache, "unpack_parts"), (writers, "markdown_tail")])
 def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_nothing(
-    corpus, tmp_path, tables_ahead, monkeypatch
+    corpus, tmp_path, tables_ahead, monkeypatch, where
 ):
     out = tmp_path / "out"
     out.mkdir()
@@ -856,8 +859,7 @@ def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_n
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    # After the JSON's tables, before the Markdown is written.
-    monkeypatch.setattr(writers, "markdown_tail", interrupt)
+    monkeypatch.setattr(*where, interrupt)
     with pytest.raises(KeyboardInterrupt):
         compare(_config(corpus, tmp_path, jobs=2))
     assert tables_ahead.pools == [True]
