@@ -281,9 +281,9 @@ def _init_table_worker(d: Distinctive) -> None:
 
 
 def _made_ahead(i: int) -> bytes:
-    """Table i compressed as it is made: at 100k articles a table is about 95 MB of text
-    and 15 MB compressed, and it is kept compressed in the store. The parent's reading
-    it back (0.3 s per 90 MB) costs less than compressing there (0.6 s)."""
+    """Table i compressed as it is made: at 100k articles a phrase table is about 95 MB of
+    text and 15 MB compressed, and it is kept compressed in the store. The parent's
+    reading it back (0.3 s per 90 MB) costs less than compressing there (0.6 s)."""
     assert _table_worker is not None
     packer = cache.PartsPacker()
     for part in table_rows_json(_table_worker, _table_worker.comparisons[i]):
