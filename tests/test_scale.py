@@ -926,3 +926,20 @@ def _exit_3(task: int) -> int:
     if task == 2:
         os._exit(3)
     return task
+
+
+def test_compare_says_when_it_moves_from_scoring_to_comparing_and_writing(corpus, tmp_path):
+    stages: list[str] = []
+    scored: list[int] = []
+
+    def noting_progress(articles: int) -> None:
+        scored.append(articles)
+        stages.append("scoring")
+
+    compare(_config(corpus, tmp_path), progress=noting_progress, stage=stages.append)
+    assert sum(scored) == 7
+    assert stages[len(scored) :] == ["comparing", "writing the report"]
+    assert set(stages[: len(scored)]) == {"scoring"}
+    stages.clear()
+    compare(_config(corpus, tmp_path, keyness=None), stage=stages.append)
+    assert stages == ["writing the report"]  # nothing to compare across the corpus

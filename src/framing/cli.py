@@ -161,7 +161,9 @@ def compare(
             else None,
         )
         with Progress() as progress:
-            result, written = write_comparison(config, warn=progress.wrap(_warn), progress=progress.advance)
+            result, written = write_comparison(
+                config, warn=progress.wrap(_warn), progress=progress.advance, stage=progress.stage
+            )
     except FramingError as e:
         _fail(e)
         return

@@ -357,9 +357,11 @@ def run(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
     store: cache.Store | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Result:
     """`store`: the result store to use, left open (the report writer keeps keyness tables
-    in it); by default config.cache is opened and closed here."""
+    in it); by default config.cache is opened and closed here. `progress` is told of each
+    batch of articles scored, `stage` when the scoring is done and the comparing starts."""
     lexicons, registry = load_lexicon_folder(config.lexicons)
     scorer = Scorer(lexicons, registry, config.keyness.stop_words if config.keyness else frozenset())
     warnings: list[str] = []
@@ -409,6 +411,8 @@ def run(
             raise InputError("no articles to compare: every input was empty or skipped")
         found = None
         if config.keyness and vocabulary is not None:
+            if stage:
+                stage("comparing")
             key = corpus_key.digest()
             if store:
                 vocabulary = _corpus_terms(store, scorer, key, vocabulary, waiting)

@@ -13,13 +13,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgress
 
 _DELAY = 2.0  # seconds before the bar appears: a short run shows none
+_now = time.monotonic  # the clock of the delay and the rate (tests set it)
 
 
 class Progress:
+    """The bar: what the run is doing (scoring, then comparing, then writing the report),
+    the articles scored and their rate, and the time so far."""
+
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self._start = time.monotonic()
+        self._start = _now()
         self._done = 0
+        self._stage = "scoring"
+        self._rate = "–"  # articles scored per second, as of the last article
         self._bar: RichProgress | None = None
         self._task: TaskID | None = None
 
@@ -34,13 +40,23 @@ class Progress:
 
     def advance(self, articles: int) -> None:
         self._done += articles
+        self._rate = f"{self._done / max(_now() - self._start, 1e-9):,.0f}"
+        self._show()
+
+    def stage(self, name: str) -> None:
+        """The run has moved on to `name`: after scoring, the keyness comparisons and the
+        report's tail take seconds (minutes at 100k articles) with no article to count."""
+        self._stage = name
+        self._show()
+
+    def _show(self) -> None:
         if not self.enabled:
             return
         if self._bar is None:
-            if time.monotonic() - self._start < _DELAY:
+            if _now() - self._start < _DELAY:
                 return
             self._bar = RichProgress(
-                TextColumn("scoring"),
+                TextColumn("{task.description}"),
                 BarColumn(),  # pulses: a streamed corpus has no known length
                 MofNCompleteColumn(),
                 TextColumn("articles · {task.fields[rate]}/s"),
@@ -48,11 +64,10 @@ class Progress:
                 console=Console(stderr=True),
                 transient=True,
             )
-            self._task = self._bar.add_task("scoring", total=None, rate="–")
+            self._task = self._bar.add_task(self._stage, total=None, completed=self._done, rate=self._rate)
             self._bar.start()
-        elapsed = max(time.monotonic() - self._start, 1e-9)
         assert self._task is not None
-        self._bar.update(self._task, completed=self._done, rate=f"{self._done / elapsed:,.0f}")
+        self._bar.update(self._task, description=self._stage, completed=self._done, rate=self._rate)
 
     def wrap(self, warn: Callable[[str], None]) -> Callable[[str], None]:
         """Warnings printed above the bar, not through it."""

@@ -296,6 +296,7 @@ def compare(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
     stream: ReportStream | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> tuple[Result, list[Path]]:
     """Run the comparison and write OUT/NAME.md and .json (into `stream` if given); nothing
     is written if it fails or is interrupted."""
@@ -304,11 +305,13 @@ def compare(
     stream.store = store
     try:
         try:
-            result = run(config, stream, warn, progress, store)
+            result = run(config, stream, warn, progress, store, stage)
         except BaseException:
             stream.discard()
             raise
         tables = KeynessTables(store, config.jobs)
+        if stage:
+            stage("writing the report")
         try:
             return result, stream.finish(result, tables)
         finally:
