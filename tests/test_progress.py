@@ -49,6 +49,7 @@ def test_the_bar_shows_the_stage_the_articles_and_their_rate(capsys, clock):
         assert p._bar is not None
         task = p._bar.tasks[0]
         assert (task.description, task.completed, task.fields["rate"]) == ("scoring", 50, "25")
+        assert task.elapsed == 2.0  # the run's time, though the bar has only just come up
         clock.now += 38.0
         p.advance(2950)  # 3,000 in 40 s
         assert (task.completed, task.fields["rate"]) == (3000, "75")
@@ -59,6 +60,7 @@ def test_the_bar_shows_the_stage_the_articles_and_their_rate(capsys, clock):
         clock.now += 1.0
         p.stage("writing the report")
         assert task.description == "writing the report"
+        assert task.elapsed == 61.0
 
 
 def test_a_stage_after_the_delay_brings_the_bar_up(capsys, clock):

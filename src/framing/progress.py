@@ -63,8 +63,11 @@ class Progress:
                 TimeElapsedColumn(),
                 console=Console(stderr=True),
                 transient=True,
+                get_time=_now,
             )
             self._task = self._bar.add_task(self._stage, total=None, completed=self._done, rate=self._rate)
+            # The time shown is the run's, not the bar's (which shows up 2 s or more late).
+            self._bar.tasks[0].start_time = self._start
             self._bar.start()
         assert self._task is not None
         self._bar.update(self._task, description=self._stage, completed=self._done, rate=self._rate)
