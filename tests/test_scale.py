@@ -470,18 +470,31 @@ def test_garbage_in_place_of_the_store_is_not_trusted(corpus, tmp_path):
     assert result.result.rescored == 7
 
 
-def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(corpus, tmp_path, small_batches):
+@pytest.fixture
+def previous_report(tmp_path: Path) -> Callable[[], None]:
+    """A report of an earlier run in the output folder, and the check that after a failed
+    run it is still all the folder holds, unchanged (no new report, no temporary file)."""
     out = tmp_path / "out"
     out.mkdir()
     (out / "t.md").write_text("the previous report", encoding="utf-8")
+
+    def left_alone() -> None:
+        assert sorted(p.name for p in out.iterdir()) == ["t.md"]
+        assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
+
+    return left_alone
+
+
+def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(
+    corpus, tmp_path, small_batches, previous_report
+):
 
     def interrupt(_done: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         compare(_config(corpus, tmp_path, jobs=2), progress=interrupt)
-    assert sorted(p.name for p in out.iterdir()) == ["t.md"]
-    assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
+    previous_report()
 
 
 def test_a_kept_table_comes_back_whole_in_parts_and_damage_is_caught():
@@ -850,11 +863,8 @@ def test_a_table_kept_by_another_run_meanwhile_does_not_displace_the_ones_made_a
 # workers' hands, or waiting), and after every table, before the Markdown is written.
 @pytest.mark.parametrize("where", [(cache, "unpack_parts"), (writers, "markdown_tail")])
 def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_nothing(
-    corpus, tmp_path, tables_ahead, monkeypatch, where
+    corpus, tmp_path, tables_ahead, monkeypatch, where, previous_report
 ):
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "t.md").write_text("the previous report", encoding="utf-8")
 
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
@@ -864,8 +874,7 @@ def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_n
         compare(_config(corpus, tmp_path, jobs=2))
     assert tables_ahead.pools == [True]
     assert multiprocessing.active_children() == []
-    assert sorted(p.name for p in out.iterdir()) == ["t.md"]
-    assert (out / "t.md").read_text(encoding="utf-8") == "the previous report"
+    previous_report()
 
 
 @pytest.fixture
@@ -888,17 +897,14 @@ def _dies_on(condition: Callable[..., bool], work: Callable[..., object]) -> Cal
 
 
 def test_a_killed_scoring_worker_stops_the_run_with_an_error_not_a_wait(
-    corpus, tmp_path, small_batches, quick_watch, monkeypatch
+    corpus, tmp_path, small_batches, quick_watch, monkeypatch, previous_report
 ):
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "t.md").write_text("the previous report", encoding="utf-8")
     on_x1 = _dies_on(lambda tasks: any(t[0].id == "x1" for t in tasks), pipeline._work_chunk)
     monkeypatch.setattr(pipeline, "_work_chunk", on_x1)
     with pytest.raises(WorkerError, match=r"killed by signal 9 \(SIGKILL\).*fewer --jobs"):
         compare(_config(corpus, tmp_path, jobs=2))
     assert multiprocessing.active_children() == []
-    assert sorted(p.name for p in out.iterdir()) == ["t.md"]
+    previous_report()
 
 
 def test_a_killed_table_worker_stops_the_run_with_an_error_not_a_wait(
