@@ -1,5 +1,5 @@
 """Forked worker processes whose results come back in order, and that stop the run with an
-error when one of them dies, instead of leaving it waiting forever.
+error when one of them dies, instead of leaving it waiting for ever.
 
 multiprocessing.Pool starts a new worker in place of one that was killed (by the kernel
 when memory runs out, say) but never hands the lost task to anyone, so `imap` would wait
