@@ -104,6 +104,7 @@ def compare(path: Path, out: Path, *options: str) -> tuple[float, float]:
         "--name",
         "bench",
         *options,
+        *EXTRA,
     ]
     done = subprocess.run(args, capture_output=True, text=True)
     if done.returncode != 0:
@@ -141,7 +142,7 @@ def small_runs(work: Path, articles: int, keyness_overhead: bool, rounds: int) -
             runs[jobs] = seconds
             to_floor[jobs].append(vader / seconds)
             print(
-                f"{label}framing compare --jobs {jobs} --no-cache: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
+                f"{label}framing compare --jobs {jobs} --no-cache{_extra()}: {seconds:.1f} s, {n / seconds:.1f} articles/s, "
                 f"{1e6 * seconds / words:.2f} µs/word, {vader / seconds:.2f} × the floor, peak RSS {rss:.0f} MB"
             )
         speed_ups.append(runs[1] / runs[2])
@@ -160,6 +161,11 @@ def small_runs(work: Path, articles: int, keyness_overhead: bool, rounds: int) -
             f"framing compare --jobs 2 --no-cache --no-keyness: {bare:.1f} s, peak RSS {rss_bare:.0f} MB; "
             f"the last --jobs 2 run took {runs[2] / bare:.2f}× as long as this one without keyness"
         )
+
+
+def _extra() -> str:
+    """The options every run was given, for the printed lines."""
+    return "".join(f" {option}" for option in EXTRA)
 
 
 def _spread(values: list[float]) -> str:
@@ -189,6 +195,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.no_keyness and args.keyness_overhead:
+        parser.error("--keyness-overhead compares with keyness; it cannot go with --no-keyness")
     EXTRA[:] = ["--no-keyness"] if args.no_keyness else []
     if not CORPUS.exists():
         raise SystemExit(f"{CORPUS} not found: the benchmarks read shared/ beside the project")
@@ -203,7 +211,7 @@ def main() -> None:
         store = work / "store.sqlite"
         cold, rss = compare(big, work / "cold", "--jobs", "2", "--cache", str(store))
         print(
-            f"{args.scale:,} articles, --jobs 2, cold (empty store): {cold:.1f} s, {args.scale / cold:.1f} articles/s, peak RSS {rss:.0f} MB"
+            f"{args.scale:,} articles, --jobs 2{_extra()}, cold (empty store): {cold:.1f} s, {args.scale / cold:.1f} articles/s, peak RSS {rss:.0f} MB"
         )
         warm, rss_warm = compare(big, work / "warm", "--jobs", "2", "--cache", str(store))
         print(
