@@ -2,6 +2,9 @@
 
 import gzip
 import json
+import random
+from collections import Counter
+from functools import cache
 
 import pytest
 
@@ -15,7 +18,7 @@ from framing.clean import (
     repeated_paragraphs,
     timestamp_lines,
 )
-from framing.text import norm_key
+from framing.text import norm_key, sentences
 
 from helpers import SEEDS, SHARED, seed_text
 
@@ -118,10 +121,15 @@ REPEAT_EDGES = [
     "a b c d e f g h\nx a b c d e f g h\n",
     "a b c d e f g h i j\nk a b c d e f g h i\nz a b c d e f g h i j\n",
     "the same five words here\nthe same five words here too\nand the same five words here\n",
+    # A lede whose only longer holder has its key (a second sentence with no word): a copy.
+    "Talks end.\n… Talks end.\nThe talks end here for now.\n",
+    "… Talks end.\nTalks end.\nNew line. Talks end.\n",
+    "Dr. Smith spoke.\nIt was late. Dr. Smith spoke.\n",  # an abbreviation is no sentence end
 ]
 
 
-def _texts_for_repeats() -> list[str]:
+@cache
+def _texts_for_repeats() -> tuple[str, ...]:
     """Texts as repeated_paragraphs sees them: made-up edge cases, the seeds, BASIL and the
     first 1,000 AllSides articles, each after the cleaning steps before it."""
     texts = REPEAT_EDGES + [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
@@ -131,7 +139,7 @@ def _texts_for_repeats() -> list[str]:
         with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
             texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
     before = clean_module.STEPS[: clean_module.STEPS.index(repeated_paragraphs)]
-    return [clean(t, before).text for t in texts]
+    return tuple(clean(t, before).text for t in texts)
 
 
 def _paragraph_by_paragraph(text: str):
@@ -139,15 +147,91 @@ def _paragraph_by_paragraph(text: str):
     return [(line, key) for line in clean_module.lines(text) if (key := norm_key(line.text))], True
 
 
-def test_screened_repeats_equal_the_paragraph_by_paragraph_search(monkeypatch):
+def _made_up_texts(n: int) -> list[str]:
+    """Lines drawn at random, with copies, near copies, ledes, a phrase many lines share and
+    lines with a sentence of no word, from a small vocabulary so that paragraphs meet."""
+    rng = random.Random(11)
+    vocabulary = [f"w{i}" for i in range(60)]
+
+    def words(k: int) -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(k))
+
+    texts = []
+    for _ in range(n):
+        ls: list[str] = []
+        for _ in range(rng.randint(2, 30)):
+            r = rng.random()
+            if r < 0.2 and ls:
+                ls.append(rng.choice(ls))
+            elif r < 0.35 and ls:
+                ls.append(rng.choice(ls).split(". ")[-1])
+            elif r < 0.5:
+                ls.append(f"{words(3)} the president of the united states {words(3)}.")
+            elif r < 0.6 and ls:
+                ls.append("… " + rng.choice(ls))
+            elif r < 0.7 and ls:
+                ls.append(f"{rng.choice(ls)} {words(1)}")  # near a copy when the line is long
+            else:
+                ls.append(
+                    ". ".join(words(rng.randint(1, 12)).capitalize() for _ in range(rng.randint(1, 3))) + "."
+                )
+        texts.append("\n".join(ls))
+    return texts
+
+
+def _repeats_by_definition(text: str) -> list[tuple[int, int, str]]:
+    """repeated_paragraphs as its docstring defines it, by brute force: each line that
+    holds a word, in order, against every kept line and every other line."""
+    paras = [(line, key) for line in clean_module.lines(text) if (key := norm_key(line.text))]
+    sentence_keys = [[norm_key(line.text[s:e]) for s, e in sentences(line.text)] for line, _ in paras]
+
+    def five_grams(key: str) -> set[tuple[str, ...]]:
+        w = key.split()
+        return {tuple(w[i : i + 5]) for i in range(len(w) - 4)} if len(w) >= 5 else {tuple(w)}
+
+    kept: list[tuple[str, set[tuple[str, ...]]]] = []
+    cuts = []
+    for i, (line, key) in enumerate(paras):
+        grams = five_grams(key)
+        if any(key == k for k, _ in kept):
+            reason = "repeated paragraph"
+        elif len(key.split()) >= 8 and any(5 * len(grams & g) >= 4 * len(grams | g) for _, g in kept):
+            reason = "near-duplicate paragraph"
+        elif len(sentence_keys[i]) == 1 and any(
+            len(sentence_keys[j]) > 1 and key in sentence_keys[j] and other != key
+            for j, (_, other) in enumerate(paras)
+        ):
+            reason = "line repeated as a sentence of another paragraph"
+        else:
+            kept.append((key, grams))
+            continue
+        cuts.append((line.start, line.end, reason))
+    return cuts
+
+
+def test_repeats_equal_their_definition(monkeypatch):
+    """Real texts and made-up ones against the brute-force definition: as they come, then
+    without the screen for ledes (as a long text goes), then with every text down the
+    exact paragraph-by-paragraph path."""
+    texts = [*_texts_for_repeats(), *_made_up_texts(300)]
+    expected = [_repeats_by_definition(t) for t in texts]
+    reasons = Counter(c[2] for cuts in expected for c in cuts)
+    assert min(reasons.values()) > 20 and len(reasons) == 3  # every rule is met, often
+
+    def found() -> list[list[tuple[int, int, str]]]:
+        return [[(c.start, c.end, c.reason) for c in repeated_paragraphs(t)] for t in texts]
+
+    assert found() == expected
+    monkeypatch.setattr(clean_module, "_SCREEN_WORK", 0)
+    assert found() == expected
+    monkeypatch.setattr(clean_module, "_paragraphs", _paragraph_by_paragraph)
+    assert found() == expected
+
+
+def test_the_screen_keys_paragraphs_as_norm_key_does_and_lets_most_texts_skip_the_search():
     texts = _texts_for_repeats()
-    screened = [repeated_paragraphs(t) for t in texts]
-    # The screen's keys are norm_key's; most texts skip the exact path (it is a screen).
     assert [clean_module._paragraphs(t)[0] for t in texts] == [_paragraph_by_paragraph(t)[0] for t in texts]
     assert sum(not clean_module._paragraphs(t)[1] for t in texts) > len(texts) // 2
-    monkeypatch.setattr(clean_module, "_paragraphs", _paragraph_by_paragraph)
-    assert screened == [repeated_paragraphs(t) for t in texts]
-    assert sum(map(bool, screened)) > 10  # the texts do hold repeats to find
 
 
 # ---- the seeds, against their README ---------------------------------------------------

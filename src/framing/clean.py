@@ -13,11 +13,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 
 import numpy as np
 
-from framing.text import norm_key, sentences, tokens_and_words
+from framing.text import sentences, tokens_and_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,18 +297,12 @@ def repeated_paragraphs(text: str) -> list[Cut]:
     one-sentence line that is also a sentence of a longer paragraph (a headline repeated as
     the lede). The first full copy is kept."""
     paras, alike = _paragraphs(text)
-    # Every key between spaces: a sentence's key is a run of its paragraph's key, so a key
-    # found nowhere in here is no other paragraph's sentence, and the sentence split (the
-    # costly part) is needed only for the few that are.
-    padded = [f" {key} " for _, key in paras]
-    everything = "\n".join(padded)
+    ledes = _sentences_of_others(text, paras) if _may_hold_ledes(paras) else set()
     if not alike:
         # No two keys are equal and no two paragraphs near-duplicates, so nothing is cut
         # for being a copy, and the one test left does not depend on what was kept.
         return [
-            _cut_line(p, "line repeated as a sentence of another paragraph")
-            for i, (p, _) in enumerate(paras)
-            if everything.count(padded[i]) > 1 and _sentence_of_another(paras, i)
+            _cut_line(paras[i][0], "line repeated as a sentence of another paragraph") for i in sorted(ledes)
         ]
     cuts: list[Cut] = []
     kept_keys: set[str] = set()
@@ -322,7 +316,7 @@ def repeated_paragraphs(text: str) -> list[Cut]:
         shingles = _shingles(words)
         if len(words) >= 8 and _near_duplicate(shingles, kept_shingles, index):
             cuts.append(_cut_line(p, "near-duplicate paragraph"))
-        elif everything.count(padded[i]) > padded.count(padded[i]) and _sentence_of_another(paras, i):
+        elif i in ledes:
             cuts.append(_cut_line(p, "line repeated as a sentence of another paragraph"))
         else:
             kept_keys.add(key)
@@ -333,6 +327,63 @@ def repeated_paragraphs(text: str) -> list[Cut]:
                 index.setdefault(sh, []).append(len(kept_shingles))
             kept_shingles.append(shingles)
     return cuts
+
+
+# Above this many characters searched (the joined keys, once per paragraph), the screen
+# below costs more than the sentence split it spares: about 1 ms in C.
+_SCREEN_WORK = 1_000_000
+
+
+def _may_hold_ledes(paras: list[tuple[Line, str]]) -> bool:
+    """False when no paragraph's key is found in a paragraph with another key, so no
+    paragraph is a sentence of another: most texts, spared the sentence split (a second
+    one when cleaning cuts something). A text of thousands of lines is not screened: one
+    search per paragraph grows with the square of its length."""
+    padded = [f" {key} " for _, key in paras]  # keys between spaces: a run of whole tokens
+    everything = "\n".join(padded)
+    if len(padded) * len(everything) > _SCREEN_WORK:
+        return True
+    return any(everything.count(key) > padded.count(key) for key in padded)
+
+
+def _sentences_of_others(text: str, paras: list[tuple[Line, str]]) -> set[int]:
+    """The paragraphs (indices into `paras`) that are one sentence, that sentence being a
+    sentence of a paragraph of two or more sentences with another key: a headline repeated
+    as the lede. (A paragraph with the same key is a copy, which the caller finds as such.)
+
+    From one sentence split of the whole text, which the document reuses when cleaning cuts
+    nothing, in a few array operations; only sentences as long in tokens as a one-sentence
+    paragraph get a key. Searching every other paragraph for each candidate's key took time
+    that grew with the square of the text: 9 s for a 750 KB text of 16,000 lines."""
+    spans = sentences(text)
+    if len(paras) < 2 or len(spans) < 3:  # a lone sentence, and two more in another paragraph
+        return set()
+    all_lines = lines(text)
+    line_starts = np.fromiter((ln.start for ln in all_lines), dtype=np.int64, count=len(all_lines))
+    bounds = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2)
+    # A sentence never crosses a line break.
+    span_line = np.searchsorted(line_starts, bounds[:, 0], side="right") - 1
+    per_line = np.bincount(span_line, minlength=len(all_lines))  # sentences on each line
+    para_line = np.searchsorted(line_starts, [line.start for line, _ in paras]).tolist()
+    alone = {key.count(" ") + 1 for (_, key), at in zip(paras, para_line, strict=True) if per_line[at] == 1}
+    if not alone:
+        return set()
+    # Nor does it cut a token: its tokens are those that start inside it.
+    toks, _ = tokens_and_words(text)
+    first, end = np.searchsorted(toks.start_array, bounds.T)
+    wanted = (per_line[span_line] > 1) & np.isin(end - first, list(alone))
+    key_of_line = {at: key for (_, key), at in zip(paras, para_line, strict=True)}
+    norms = toks.norms
+    holders: dict[str, set[str]] = {}  # sentence key -> keys of the longer paragraphs holding it
+    for at, a, b in zip(
+        span_line[wanted].tolist(), first[wanted].tolist(), end[wanted].tolist(), strict=True
+    ):
+        holders.setdefault(" ".join(norms[a:b]), set()).add(key_of_line[at])
+    return {
+        i
+        for i, ((_, key), at) in enumerate(zip(paras, para_line, strict=True))
+        if per_line[at] == 1 and holders.get(key, set()) - {key}
+    }
 
 
 _HASH_FACTOR = np.uint64(0x9E3779B97F4A7C15)  # odd, so each step of the hash is one-to-one
@@ -353,7 +404,7 @@ def _paragraphs(text: str) -> tuple[list[tuple[Line, str]], bool]:
         return [], False
     all_lines = lines(text)
     line_starts = np.fromiter((ln.start for ln in all_lines), dtype=np.int64, count=len(all_lines))
-    line_of = np.searchsorted(line_starts, np.array(toks.starts, dtype=np.int64), side="right") - 1
+    line_of = np.searchsorted(line_starts, toks.start_array, side="right") - 1
     bounds = [0, *(np.flatnonzero(line_of[1:] != line_of[:-1]) + 1).tolist(), len(toks)]
     norms = toks.norms
     paras = [(all_lines[int(line_of[a])], " ".join(norms[a:b])) for a, b in pairwise(bounds)]
@@ -392,21 +443,6 @@ def _similar_lines(ids: np.ndarray, line_of: np.ndarray) -> bool:
             for b in holders[x + 1 :]:
                 common[a, b] = common.get((a, b), 0) + 1
     return any(n >= _NEAR_DUPLICATE * (sizes[a] + sizes[b] - n) for (a, b), n in common.items())
-
-
-def _sentence_of_another(paras: list[tuple[Line, str]], i: int) -> bool:
-    """Paragraph i is one sentence, and that sentence is a sentence of a paragraph of two
-    or more sentences."""
-    line, key = paras[i]
-    if len(sentences(line.text)) != 1:
-        return False
-    for other, other_key in paras:
-        if other is line or f" {key} " not in f" {other_key} ":
-            continue
-        spans = sentences(other.text)
-        if len(spans) > 1 and any(norm_key(other.text[s:e]) == key for s, e in spans):
-            return True
-    return False
 
 
 def _near_duplicate(

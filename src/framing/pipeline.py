@@ -43,7 +43,7 @@ from framing.terms import TextTerms, compact_counts
 
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
-SCORING_VERSION = "2026-11-23.1"
+SCORING_VERSION = "2026-11-24.1"
 # Articles read, looked up in the store and sent to the workers at a time: one number
 # whatever --jobs is, so that warnings come in the same order, and so the same bytes.
 READ_BATCH = 512

@@ -37,6 +37,11 @@ class Tokens:
         return len(self.norms)
 
     @cached_property
+    def start_array(self) -> NDArray[np.int64]:
+        """The starts as an array, made once, for cleaning's lookups of lines and sentences."""
+        return np.array(self.starts, dtype=np.int64)
+
+    @cached_property
     def ids(self) -> TokenIds:
         """Made once, for cleaning's 5-grams, the lexicon matchers and the term counts."""
         return token_ids(self.norms)
@@ -189,11 +194,16 @@ _WORD_OR_DOT = re.compile(r"[\w.]")
 _ABBREVIATION_WINDOW = 10  # more than the longest abbreviation (6 characters) and its dot
 
 
+@lru_cache(maxsize=2)
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in `text`, trimmed of surrounding white space.
 
     A line break always ends a sentence: in the texts we load, lines are paragraphs,
     headlines or captions.
+
+    Memoised for the last two texts, as tokens_and_words is: cleaning splits the text to
+    find a headline repeated as the lede, and the document is made from that same text
+    when cleaning cuts nothing. Callers must not change the list.
     """
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
