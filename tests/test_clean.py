@@ -228,6 +228,32 @@ def test_repeats_equal_their_definition(monkeypatch):
     assert found() == expected
 
 
+def test_lines_sharing_a_phrase_are_not_compared_in_pairs(monkeypatch):
+    """2,000 lines hold one 5-word phrase and are otherwise unalike: the screen for similar
+    lines compares none of them (every two were paired before), and with one repeated line
+    (which takes the text down the paragraph-by-paragraph path) almost none."""
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    rows = [
+        " ".join(
+            [
+                *rng.choices(vocabulary, k=6),
+                "the president of the united states",
+                *rng.choices(vocabulary, k=6),
+            ]
+        )
+        for _ in range(2000)
+    ]
+    compared = []
+    real_similar = clean_module._similar
+    monkeypatch.setattr(clean_module, "_similar", lambda a, b: compared.append(1) or real_similar(a, b))
+    assert repeated_paragraphs("\n".join(rows)) == []
+    assert compared == []
+    text = "\n".join(["A line said twice here.", *rows, "A line said twice here."])
+    assert [text[c.start : c.end] for c in repeated_paragraphs(text)] == ["A line said twice here."]
+    assert len(compared) < 20
+
+
 def test_the_screen_keys_paragraphs_as_norm_key_does_and_lets_most_texts_skip_the_search():
     texts = _texts_for_repeats()
     assert [clean_module._paragraphs(t)[0] for t in texts] == [_paragraph_by_paragraph(t)[0] for t in texts]
