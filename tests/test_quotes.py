@@ -1,6 +1,13 @@
+import json
+import random
+from collections import Counter
+
+import framing.quotes as quotes_module
 from framing.document import prepare
-from framing.quotes import quotations, quoted_word_share
+from framing.quotes import Quote, quotations, quoted_word_share
 from framing.score.lexicon import voice
+
+from helpers import SEEDS, SHARED
 
 
 def quoted(text: str) -> list[str]:
@@ -54,6 +61,91 @@ def test_voice_own_quoted_and_scare():
     assert voice(doc, own, own + 9) == "own"
     assert voice(doc, scare, scare + 10) == "scare"
     assert voice(doc, inside, inside + 10) == "quoted"
+
+
+def _voice_by_definition(doc, start: int, end: int) -> str:
+    """Every quotation that holds the span looked at; a scare quote holds the term alone,
+    give or take spaces and punctuation."""
+    around = [q for q in doc.quotes if q.start <= start and end <= q.end]
+    if not around:
+        return "own"
+    term = doc.text[start:end].casefold()
+    if all(doc.text[q.start : q.end].strip(" \t,.;:!?").casefold() == term for q in around):
+        return "scare"
+    return "quoted"
+
+
+def _made_up_quoting(n: int) -> list[str]:
+    """Words, quotation marks of every kind, dashes, padding and line breaks at random:
+    nested, open, scare and dash-led quotations, and marks that close nothing."""
+    rng = random.Random(17)
+    pieces = [
+        "Crimea",
+        "annexation",
+        "the",
+        "bloc",
+        "said",
+        "ß",
+        "İstanbul",
+        *"“”‘’\"'«»„–—",
+        " ",
+        " ",
+        ", ",
+        ". ",
+        "! ",
+    ]
+    pieces += ["\n", " “annexation” ", " “ annexation, ” ", " ‘“annexation”’ ", ". – We ", ", – said "]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 120))) for _ in range(n)]
+
+
+def test_voice_equals_its_definition_for_every_token_and_pair():
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))] + _made_up_quoting(
+        2000
+    )
+    if (SHARED / "corpora").is_dir():
+        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f]
+    seen = Counter()
+    for text in texts:
+        doc = prepare(text)
+        starts, ends = doc.tokens.starts, doc.tokens.ends
+        # Every token, and every two tokens in a row (a two-word term's span).
+        for first in range(len(starts)):
+            for last in range(first, min(first + 2, len(starts))):
+                start, end = starts[first], ends[last]
+                expected = _voice_by_definition(doc, start, end)
+                assert voice(doc, start, end) == expected, (text, start, end)
+                seen[expected] += 1
+    assert min(seen.values()) > 1000, seen  # each voice, often
+
+
+def test_dash_quotes_equal_their_definition(monkeypatch):
+    """A dash opens no quotation inside a marked one: each dash against every marked
+    quotation of its paragraph, on the seeds, BASIL and made-up texts."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))] + _made_up_quoting(
+        3000
+    )
+    if (SHARED / "corpora").is_dir():
+        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f]
+    found = [quotations(t) for t in texts]
+    skipped = []
+
+    def by_definition(text, start, end, marked):
+        out = []
+        for m in quotes_module._DASH_OPENER.finditer(text, start, end):
+            inner = m.end()
+            if any(q.start <= inner < q.end for q in marked):
+                skipped.append(inner)
+                continue
+            close = quotes_module._DASH_CLOSER.search(text, inner, end)
+            if text[inner] not in quotes_module._PAIRS:
+                out.append(Quote(inner, close.start() if close else end))
+        return out
+
+    monkeypatch.setattr(quotes_module, "_dash_quotes", by_definition)
+    assert found == [quotations(t) for t in texts]
+    assert len(skipped) > 100  # dashes inside marked quotations, often
 
 
 def test_quoted_word_share():

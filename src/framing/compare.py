@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from framing.score.lexicon import Voice
+from framing.quotes import Voice
 from framing.score.readability import MEASURES
 from framing.score.sentiment import NEGATIVE, POSITIVE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from framing.quotes import Quote, quotations
+from framing.quotes import Quote, quotations, reach
 from framing.text import TokenIds, Tokens, sentences, tokens_and_words
 
 
@@ -17,6 +17,7 @@ class Document:
     quotes: list[Quote]
     words: int
     quote_starts: list[int]
+    quote_reaches: list[int]
 
     @property
     def token_ids(self) -> TokenIds:
@@ -33,4 +34,4 @@ class Document:
 def prepare(text: str) -> Document:
     quotes = quotations(text)
     toks, words = tokens_and_words(text)
-    return Document(text, toks, sentences(text), quotes, words, [q.start for q in quotes])
+    return Document(text, toks, sentences(text), quotes, words, [q.start for q in quotes], reach(quotes))

@@ -33,10 +33,10 @@ from framing.errors import InputError, LexiconError, OutputError, Problem
 from framing.keyness import TermCounts
 from framing.lexicon.load import Entry, Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
-from framing.quotes import quoted_word_share
+from framing.quotes import Voice, quoted_word_share
 from framing.score import readability as readability_module
 from framing.score import sentiment as sentiment_module
-from framing.score.lexicon import Hit, LexiconScorer, Voice
+from framing.score.lexicon import Hit, LexiconScorer
 from framing.score.readability import Readability, readability
 from framing.score.sentiment import Sentiment, sentiment
 from framing.terms import TextTerms, compact_counts

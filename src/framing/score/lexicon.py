@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Literal
 
 from framing.document import Document
 from framing.lexicon.load import Entry, Lexicon
 from framing.lexicon.match import Matcher
-from framing.quotes import enclosing, is_scare_quote
+from framing.quotes import Voice
+from framing.quotes import voice as quote_voice
 
-Voice = Literal["own", "quoted", "scare"]
 VOICES: tuple[Voice, ...] = ("own", "scare", "quoted")
 
 
@@ -56,12 +55,7 @@ class LexiconScorer:
 
 
 def voice(doc: Document, start: int, end: int) -> Voice:
-    around = enclosing(doc.text, doc.quotes, doc.quote_starts, start, end)
-    if not around:
-        return "own"
-    if all(is_scare_quote(doc.text, q, start, end) for q in around):
-        return "scare"
-    return "quoted"
+    return quote_voice(doc.text, doc.quotes, doc.quote_starts, doc.quote_reaches, start, end)
 
 
 def _probe(pattern: tuple[str, ...]) -> Entry:
