@@ -3,6 +3,7 @@
 import gzip
 import json
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -259,6 +260,46 @@ def test_vader_compound_follows_every_vader_rule(sentence):
 
     bare = SentimentIntensityAnalyzer().polarity_scores(sentence)["compound"]
     assert vader_compound(_tone(), sentence) == bare
+
+
+def _made_up_sentences(n: int, longest: int) -> list[str]:
+    """Sentences drawn from words with equal and unequal valences, "but" (any case),
+    negations, boosters, idioms, capitals, emoji and marks: VADER's rules meet at random."""
+    rng = random.Random(23)
+    vocabulary = "good good great bad bad terrible happy sad love hate nice kind of sort the a it was".split()
+    vocabulary += "but but BUT But not never no very extremely barely so this without doubt least at".split()
+    vocabulary += [
+        "GOOD",
+        "BAD",
+        "bad ass",
+        "the shit",
+        "❤",
+        "🎉",
+        "😀",
+        "👍🏽",
+        "good❤",  # an emoji after a letter: VADER puts a space before its description
+        "❤❤",
+        "🎉!",
+        "!",
+        "?",
+        ",",
+        ":)",
+        "İyi",
+        "ΣΟΦΙΑΣ",
+    ]
+    return [" ".join(rng.choices(vocabulary, k=rng.randint(1, longest))) for _ in range(n)]
+
+
+def test_vader_compound_equals_bare_vader_on_made_up_sentences():
+    """Thousands of short sentences and a few long ones (where VADER's "but" rule, with its
+    list.index() over equal values, and its emoji rewriting matter most)."""
+    from framing.score.sentiment import _tone, vader_compound
+
+    analyzer = SentimentIntensityAnalyzer()
+    sentences = _made_up_sentences(3000, 40) + _made_up_sentences(5, 2000)
+    assert sum("but" in s.lower() and "🎉" in s for s in sentences) > 100
+    for sentence in sentences:
+        assert vader_compound(_tone(), sentence) == analyzer.polarity_scores(sentence)["compound"], sentence
 
 
 def test_lower_casing_a_whole_text_lower_cases_each_word_but_for_two_characters():
