@@ -61,6 +61,23 @@ def test_context_must_hold_in_the_same_sentence(tmp_path):
     assert [t for t, _ in found(lex, text)] == ["accession", "Accession"]
 
 
+def test_context_is_looked_for_once_per_sentence_and_pattern(tmp_path, monkeypatch):
+    lex = lexicon(tmp_path, "c,accession,accession,crimea*;sevastopol,\n")
+    scorer = LexiconScorer([lex])
+    looks = []
+    for pattern, matcher in scorer._context.items():
+        real = matcher.find
+        monkeypatch.setattr(
+            matcher, "find", lambda *a, _p=pattern, _f=real, **k: looks.append(_p) or _f(*a, **k)
+        )
+    # One sentence with 300 hits and no context: each pattern read once, not once a hit.
+    text = " ".join(["the accession talks"] * 300) + ". Crimea joined. Accession of Crimea."
+    hits = scorer.hits(prepare(text))
+    assert [text[h.start : h.end] for h in hits] == ["Accession"]
+    # The first sentence: both patterns, once; the last: "crimea*" holds, so once.
+    assert looks == [("crimea*",), ("sevastopol",), ("crimea*",)]
+
+
 def test_category_lexicon(tmp_path):
     lex = lexicon(tmp_path, "distancing,claimed,,\nneutral,said,,\n", header="category,term,context,note")
     assert found(lex, "He said so, she claimed.") == [("said", "neutral"), ("claimed", "distancing")]

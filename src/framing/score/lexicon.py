@@ -38,20 +38,31 @@ class LexiconScorer:
     def hits(self, doc: Document) -> list[Hit]:
         out: list[Hit] = []
         toks = doc.tokens
+        # Whether a context pattern is in a sentence, looked for once per sentence: each
+        # look reads the whole sentence, and a long one with many hits made it quadratic.
+        found: dict[tuple[int, tuple[str, ...]], bool] = {}
         for matcher in self._matchers:
             for m in matcher.find(doc.text, toks, ids=doc.token_ids):
                 start, end = toks.starts[m.first], toks.ends[m.last - 1]
                 sentence = doc.sentence_of(start)
-                if m.entry.context and not self._context_holds(m.entry, doc, sentence):
+                if m.entry.context and not self._context_holds(m.entry, doc, sentence, found):
                     continue
                 out.append(Hit(m.entry, start, end, voice(doc, start, end), doc.sentences[sentence]))
         return out
 
-    def _context_holds(self, entry: Entry, doc: Document, sentence: int) -> bool:
-        s, e = doc.sentences[sentence]
-        starts = doc.tokens.starts
-        lo, hi = bisect_left(starts, s), bisect_right(starts, e - 1)
-        return any(self._context[p].find(doc.text, doc.tokens, lo, hi) for p in entry.context)
+    def _context_holds(
+        self, entry: Entry, doc: Document, sentence: int, found: dict[tuple[int, tuple[str, ...]], bool]
+    ) -> bool:
+        for pattern in entry.context:
+            key = (sentence, pattern)
+            if key not in found:
+                s, e = doc.sentences[sentence]
+                starts = doc.tokens.starts
+                lo, hi = bisect_left(starts, s), bisect_right(starts, e - 1)
+                found[key] = bool(self._context[pattern].find(doc.text, doc.tokens, lo, hi))
+            if found[key]:
+                return True
+        return False
 
 
 def voice(doc: Document, start: int, end: int) -> Voice:
