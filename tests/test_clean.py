@@ -3,6 +3,7 @@
 import gzip
 import json
 import random
+import re
 from collections import Counter
 from functools import cache
 
@@ -10,9 +11,11 @@ import pytest
 
 import framing.clean as clean_module
 from framing.clean import (
+    Cut,
     clean,
     footer,
     forum_profile,
+    html_tags,
     icon_strip,
     promotions,
     repeated_paragraphs,
@@ -207,6 +210,71 @@ def _repeats_by_definition(text: str) -> list[tuple[int, int, str]]:
             continue
         cuts.append((line.start, line.end, reason))
     return cuts
+
+
+def test_html_tags_equal_the_regex_they_stand_for():
+    """Script, style and comment blocks, closed and not, tags, stray marks and letters that
+    match [A-Za-z] only ignoring case, against the one regex html_tags stands for."""
+    regex = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,400}>", re.S | re.I)
+    rng = random.Random(9)
+    pieces = ["<script>", "<SCRIPT type=x>", "<Script", "</script>", "</SCRIPT >", "<style>", "</style\n>"]
+    pieces += [
+        "<!--",
+        "-->",
+        "--->",
+        "<!-->",
+        "<p>",
+        "</p>",
+        "<br/>",
+        "<",
+        ">",
+        "<ſpan>",
+        "<İ>",
+        "<3 ",
+        "<scripts>",
+    ]
+    pieces += ["text ", "more words ", "\n", "a < b ", "x" * 390 + ">"]
+    texts = ["".join(rng.choices(pieces, k=rng.randint(1, 40))) for _ in range(5000)]
+    texts += [seed_text(n) for n in ("000", "001", "002", "003", "004")]
+    expected = [[Cut(m.start(), m.end(), "HTML markup") for m in regex.finditer(t)] for t in texts]
+    assert sum(map(len, expected)) > 20_000
+    assert [html_tags(t) for t in texts] == expected
+
+
+def test_promotions_equal_a_search_from_each_promotion():
+    """Each promotion cut up to the first glue point after it, as a search from the
+    promotion finds it, on real texts and on made-up lines of many promotions."""
+    rng = random.Random(5)
+    pieces = [
+        "Also on rt.com ",
+        "Read more: ",
+        "READ MORE: ",
+        "Related: ",
+        "See also on bbc.co.uk ",
+        "word ",
+        "Word ",
+    ]
+    pieces += ["bordersIn ", "said.“We ", "it)The ", "ok ", "\n"]
+    texts = [
+        *_texts_for_repeats(),
+        *("".join(rng.choices(pieces, k=rng.randint(1, 60))) for _ in range(2000)),
+    ]
+
+    def by_search(text: str) -> list[Cut]:
+        cuts = []
+        for line in clean_module.lines(text):
+            line_end = line.start + len(line.text)
+            for m in clean_module._PROMO.finditer(text, line.start, line_end):
+                glue = clean_module._GLUE.search(text, m.end(), line_end)
+                if glue:
+                    cuts.append(Cut(m.start(), glue.end(), "promotion of another story"))
+                elif m.start() == line.start:
+                    cuts.append(Cut(line.start, line.end, "promotion of another story"))
+        return cuts
+
+    expected = [by_search(t) for t in texts]
+    assert sum(len(c) for c in expected) > 1000
+    assert [promotions(t) for t in texts] == expected
 
 
 def test_repeats_equal_their_definition(monkeypatch):

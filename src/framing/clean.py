@@ -9,7 +9,7 @@ quotes the text as published. No rule names a file or an outlet.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -160,12 +160,51 @@ def _cut_line(line: Line, reason: str) -> Cut:
 # ---- the steps ------------------------------------------------------------------------
 
 
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,400}>", re.S | re.I)
+# A tag, or where a block that runs to its closing mark begins: script, style, a comment.
+_TAG_OR_BLOCK = re.compile(r"<(script|style)\b|<!--|</?[A-Za-z][^<>]{0,400}>", re.I)
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,400}>", re.I)  # re.I: also İ, ı, ſ and K
+_BLOCK_CLOSE = {
+    "script": re.compile(r"</script\s*>", re.I),
+    "style": re.compile(r"</style\s*>", re.I),
+    "<!--": re.compile("-->"),
+}
 
 
 def html_tags(text: str) -> list[Cut]:
-    """HTML tags left in an export (script and style with their content)."""
-    return [Cut(m.start(), m.end(), "HTML markup") for m in _TAG.finditer(text)]
+    """HTML tags left in an export (script and style with their content, and comments):
+    what the regex `<(script|style)\\b.*?</\\1\\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,400}>`
+    (re.S, re.I) finds. That regex reads on to the end of the text from every script, style
+    or comment left unclosed, so a text of many took time that grew with its square; here
+    each kind's closing marks are found once, and the first after a block is bisected for."""
+    if "<" not in text:
+        return []
+    closes: dict[str, tuple[list[int], list[int]]] = {}  # kind -> its closing marks' starts, ends
+
+    def close_after(kind: str, pos: int) -> int | None:
+        if kind not in closes:
+            found = list(_BLOCK_CLOSE[kind].finditer(text))
+            closes[kind] = ([m.start() for m in found], [m.end() for m in found])
+        starts, ends = closes[kind]
+        i = bisect_left(starts, pos)
+        return ends[i] if i < len(starts) else None
+
+    cuts = []
+    pos = 0
+    while m := _TAG_OR_BLOCK.search(text, pos):
+        if m.group(1):  # script or style: to its closing tag, else a tag if it is one
+            end = close_after("script" if len(m.group(1)) == 6 else "style", m.end())
+            if end is None and (tag := _TAG.match(text, m.start())):
+                end = tag.end()
+        elif m.group() == "<!--":
+            end = close_after("<!--", m.end())
+        else:
+            end = m.end()
+        if end is None:  # nothing here, as the regex finds nothing at this "<"
+            pos = m.start() + 1
+        else:
+            cuts.append(Cut(m.start(), end, "HTML markup"))
+            pos = end
+    return cuts
 
 
 _ICON = re.compile("icon", re.I)
@@ -245,11 +284,17 @@ def promotions(text: str) -> list[Cut]:
         return []
     cuts = []
     for line in lines(text):
-        for m in _PROMO.finditer(text, line.start, line.start + len(line.text)):
-            line_end = line.start + len(line.text)
-            glue = _GLUE.search(text, m.end(), line_end)
-            if glue:
-                cuts.append(Cut(m.start(), glue.end(), "promotion of another story"))
+        line_end = line.start + len(line.text)
+        promoted = list(_PROMO.finditer(text, line.start, line_end))
+        if not promoted:
+            continue
+        # The glue points of the line, found once: searching on from each promotion read to
+        # the line's end every time, quadratic in a long line of promotions with no glue.
+        glue_ends = [g.end() for g in _GLUE.finditer(text, line.start, line_end)]
+        for m in promoted:
+            at = bisect_left(glue_ends, m.end() + 1)  # a glue point's match starts at m.end() or later
+            if at < len(glue_ends):
+                cuts.append(Cut(m.start(), glue_ends[at], "promotion of another story"))
             elif m.start() == line.start:
                 cuts.append(_cut_line(line, "promotion of another story"))
     return cuts
