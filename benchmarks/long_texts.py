@@ -20,7 +20,12 @@ The shapes (made-up words, so that nothing but the shape repeats):
 - quotations, one line: a quotation holding a lexicon term in every sentence;
 - open quotations, one line: an opening mark in every sentence and no closing one, so
   every quotation runs to the end of the paragraph;
-- marks and dashes, one line: marked and dash-led quotations in turn.
+- marks and dashes, one line: marked and dash-led quotations in turn;
+- one sentence: ten words a sentence's worth, with valence words and "but", no full stop;
+- context hits, one sentence: "accession" (a term that needs Crimea in its sentence)
+  every fifth word, and no Crimea;
+- unclosed scripts, unclosed comments: "<script" or "<!--" with no closing mark;
+- promotions, one line: "Read more:" again and again with no glue point.
 """
 
 from __future__ import annotations
@@ -82,6 +87,28 @@ def marks_and_dashes_one_line(rng: random.Random, n: int) -> str:
     )
 
 
+def one_sentence(rng: random.Random, n: int) -> str:
+    vocabulary = [f"w{i}" for i in range(3000)] + ["good", "bad", "not", "very", "but", "never", "regime"]
+    return " ".join(rng.choice(vocabulary) for _ in range(10 * n))
+
+
+def context_hits_one_sentence(rng: random.Random, n: int) -> str:
+    return " ".join(f"{_words(rng, 4)} accession" for _ in range(n))
+
+
+def unclosed_scripts(rng: random.Random, n: int) -> str:
+    return " ".join(f"<script {_words(rng, 2)}" for _ in range(n))
+
+
+def unclosed_comments(rng: random.Random, n: int) -> str:
+    return " ".join(f"<!-- {_words(rng, 2)}" for _ in range(n))
+
+
+def promotions_one_line(rng: random.Random, n: int) -> str:
+    # Not at the line's start, where a promotion with no glue takes the whole line.
+    return "A first sentence. " + " ".join(f"Read more: {_words(rng, 2)}" for _ in range(n))
+
+
 SHAPES: dict[str, Callable[[random.Random, int], str]] = {
     "distinct lines": distinct_lines,
     "shared phrase": shared_phrase,
@@ -91,6 +118,11 @@ SHAPES: dict[str, Callable[[random.Random, int], str]] = {
     "quotations, one line": quotations_one_line,
     "open quotations, one line": open_quotations_one_line,
     "marks and dashes, one line": marks_and_dashes_one_line,
+    "one sentence": one_sentence,
+    "context hits, one sentence": context_hits_one_sentence,
+    "unclosed scripts": unclosed_scripts,
+    "unclosed comments": unclosed_comments,
+    "promotions, one line": promotions_one_line,
 }
 
 
