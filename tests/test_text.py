@@ -1,5 +1,7 @@
 import gzip
 import json
+import random
+import re
 
 import pytest
 
@@ -128,12 +130,57 @@ def test_abbreviations_looked_for_in_a_window_split_as_a_search_from_the_sentenc
     corpus_texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     windowed = [sentences(t) for t in ABBREVIATION_EDGES + corpus_texts]
     monkeypatch.setattr(framing.text, "_ABBREVIATION_WINDOW", 10**9)  # the search from the start
+    sentences.cache_clear()  # the last texts' spans are memoised
     assert windowed == [sentences(t) for t in ABBREVIATION_EDGES + corpus_texts]
     # by hand: "Gen.", "D.", "a.m.", "approx." and "Sept." do not end a sentence
     text = ABBREVIATION_EDGES[2]
     assert [text[s:e] for s, e in sentences(text)] == ["He met Gen. Tod D. Wolters.", "Then a.m. Now."]
     text = ABBREVIATION_EDGES[-1]
     assert [text[s:e] for s, e in sentences(text)] == [text]
+
+
+def test_sentence_ends_tried_at_runs_of_marks_only_split_as_before(monkeypatch):
+    """The sentence-end regex tried only where a run of marks begins gives the spans that
+    trying it at every mark gives, on the seeds, BASIL and made-up runs of marks, quotes,
+    spaces and capitals."""
+    import framing.text
+
+    rng = random.Random(4)
+    pieces = [
+        ".",
+        "..",
+        "!",
+        "?",
+        "…",
+        "”",
+        "’",
+        "»",
+        ")",
+        "]",
+        " ",
+        "  ",
+        "\n",
+        "A",
+        "b",
+        "7",
+        "Я",
+        "“",
+        "(",
+        "– ",
+        "Dr",
+    ]
+    texts = ["".join(rng.choices(pieces, k=rng.randint(1, 80))) for _ in range(5000)]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    if (SHARED / "corpora").is_dir():
+        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f]
+    at_runs = [sentences(t) for t in texts]
+    assert sum(len(s) > 1 for s in at_runs) > 2000
+    every_mark = framing.text._SENTENCE_END.pattern.removeprefix("(?<![.!?…])")
+    assert every_mark != framing.text._SENTENCE_END.pattern
+    monkeypatch.setattr(framing.text, "_SENTENCE_END", re.compile(every_mark))
+    sentences.cache_clear()
+    assert at_runs == [sentences(t) for t in texts]
 
 
 GAP_EDGES = [
