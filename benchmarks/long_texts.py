@@ -25,7 +25,8 @@ The shapes (made-up words, so that nothing but the shape repeats):
 - context hits, one sentence: "accession" (a term that needs Crimea in its sentence)
   every fifth word, and no Crimea;
 - unclosed scripts, unclosed comments: "<script" or "<!--" with no closing mark;
-- promotions, one line: "Read more:" again and again with no glue point.
+- promotions, one line: "Read more:" again and again with no glue point;
+- a run of marks: one word, then "!" repeated, then a lower-case word.
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def promotions_one_line(rng: random.Random, n: int) -> str:
     return "A first sentence. " + " ".join(f"Read more: {_words(rng, 2)}" for _ in range(n))
 
 
+def run_of_marks(rng: random.Random, n: int) -> str:
+    return "Start here" + "!" * (10 * n) + " then more text."
+
+
 SHAPES: dict[str, Callable[[random.Random, int], str]] = {
     "distinct lines": distinct_lines,
     "shared phrase": shared_phrase,
@@ -123,6 +128,7 @@ SHAPES: dict[str, Callable[[random.Random, int], str]] = {
     "unclosed scripts": unclosed_scripts,
     "unclosed comments": unclosed_comments,
     "promotions, one line": promotions_one_line,
+    "a run of marks": run_of_marks,
 }
 
 
