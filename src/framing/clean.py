@@ -153,6 +153,14 @@ def lines(text: str) -> list[Line]:
     ]
 
 
+@lru_cache(maxsize=4)
+def _line_starts(text: str) -> np.ndarray:
+    """The starts of lines(text), as an array to look offsets up in. Memoised as the lines
+    are: the paragraph keys and the sentences of one text are both placed on its lines."""
+    all_lines = lines(text)
+    return np.fromiter((ln.start for ln in all_lines), dtype=np.int64, count=len(all_lines))
+
+
 def _cut_line(line: Line, reason: str) -> Cut:
     return Cut(line.start, line.end, reason)
 
@@ -404,12 +412,11 @@ def _sentences_of_others(text: str, paras: list[tuple[Line, str]]) -> set[int]:
     spans = sentences(text)
     if len(paras) < 2 or len(spans) < 3:  # a lone sentence, and two more in another paragraph
         return set()
-    all_lines = lines(text)
-    line_starts = np.fromiter((ln.start for ln in all_lines), dtype=np.int64, count=len(all_lines))
+    line_starts = _line_starts(text)
     bounds = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2)
     # A sentence never crosses a line break.
     span_line = np.searchsorted(line_starts, bounds[:, 0], side="right") - 1
-    per_line = np.bincount(span_line, minlength=len(all_lines))  # sentences on each line
+    per_line = np.bincount(span_line, minlength=len(line_starts))  # sentences on each line
     para_line = np.searchsorted(line_starts, [line.start for line, _ in paras]).tolist()
     alone = {key.count(" ") + 1 for (_, key), at in zip(paras, para_line, strict=True) if per_line[at] == 1}
     if not alone:
@@ -449,8 +456,7 @@ def _paragraphs(text: str) -> tuple[list[tuple[Line, str]], bool]:
     if not len(toks):
         return [], False
     all_lines = lines(text)
-    line_starts = np.fromiter((ln.start for ln in all_lines), dtype=np.int64, count=len(all_lines))
-    line_of = np.searchsorted(line_starts, toks.start_array, side="right") - 1
+    line_of = np.searchsorted(_line_starts(text), toks.start_array, side="right") - 1
     bounds = [0, *(np.flatnonzero(line_of[1:] != line_of[:-1]) + 1).tolist(), len(toks)]
     norms = toks.norms
     paras = [(all_lines[int(line_of[a])], " ".join(norms[a:b])) for a, b in pairwise(bounds)]
@@ -480,16 +486,15 @@ def _similar_lines(ids: np.ndarray, line_of: np.ndarray) -> bool:
     """Whether two lines' sets of word 5-gram hashes have a Jaccard similarity of at least
     _NEAR_DUPLICATE (never less than their 5-grams' own)."""
     h, owner = _line_hashes(ids, line_of)
-    shared = h[1:] == h[:-1]
-    if not shared.any():
+    run_starts, run_ends = _equal_runs(h)
+    if len(run_starts) == len(h):  # no hash held by two lines
         return False
     # Prefix filter: J(A, B) >= 0.8 needs |A & B| >= ceil(0.8 |A|), so any
     # |A| - ceil(0.8 |A|) + 1 of A's hashes include one of B's. With every line's hashes
     # taken in one order, two similar lines' prefixes share a hash. Rarest first keeps a
     # phrase that thousands of lines hold out of their prefixes: pairing every two lines
     # that share any hash took 51 s on 8,000 lines holding one phrase.
-    run_starts = np.flatnonzero(np.r_[True, ~shared])
-    run_sizes = np.diff(np.r_[run_starts, len(h)])
+    run_sizes = run_ends - run_starts
     frequency = np.repeat(run_sizes, run_sizes)  # lines that hold each entry's hash
     order = np.lexsort((h, frequency, owner))
     h, owner = h[order], owner[order]
@@ -501,12 +506,11 @@ def _similar_lines(ids: np.ndarray, line_of: np.ndarray) -> bool:
     ph, po = h[in_prefix], owner[in_prefix]
     order = np.lexsort((po, ph))
     ph, po = ph[order], po[order]
-    repeat = ph[1:] == ph[:-1]
-    if not repeat.any():
+    starts, ends = _equal_runs(ph)
+    shared = ends - starts > 1  # a hash in the prefixes of two lines or more
+    if not shared.any():
         return False
-    # Runs of equal hashes, each from its first entry to the end of its last repeat.
-    edges = np.diff(repeat.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) + 1
+    starts, ends = starts[shared], ends[shared]
     sets: dict[int, set[int]] = {}
 
     def hashes(line: int) -> set[int]:
@@ -524,6 +528,14 @@ def _similar_lines(ids: np.ndarray, line_of: np.ndarray) -> bool:
                     if _similar(hashes(a), hashes(b)):
                         return True
     return False
+
+
+def _equal_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of a sorted array starts, and where it ends."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return starts, np.r_[starts[1:], len(values)]
 
 
 def _near_duplicate(
