@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,15 @@ from framing.writers import ReportStream, compare
 SEEDS = bundled("seeds")
 LEXICONS = bundled("lexicons")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def seed_and_basil_texts() -> list[str]:
+    """The seed texts, then BASIL's where ../shared/corpora is present."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    if (SHARED / "corpora").is_dir():
+        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f]
+    return texts
 
 
 def seed_text(prefix: str) -> str:

@@ -23,7 +23,7 @@ from framing.clean import (
 )
 from framing.text import norm_key, sentences
 
-from helpers import SEEDS, SHARED, seed_text
+from helpers import SHARED, seed_and_basil_texts, seed_text
 
 
 def cut_text(text: str, step) -> list[str]:
@@ -135,10 +135,8 @@ REPEAT_EDGES = [
 def _texts_for_repeats() -> tuple[str, ...]:
     """Texts as repeated_paragraphs sees them: made-up edge cases, the seeds, BASIL and the
     first 1,000 AllSides articles, each after the cleaning steps before it."""
-    texts = REPEAT_EDGES + [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts = REPEAT_EDGES + seed_and_basil_texts()
     if (SHARED / "corpora").is_dir():
-        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
-            texts += [json.loads(line)["text"] for line in f]
         with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
             texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
     before = clean_module.STEPS[: clean_module.STEPS.index(repeated_paragraphs)]

@@ -1,4 +1,3 @@
-import json
 import random
 from collections import Counter
 
@@ -7,7 +6,7 @@ from framing.document import prepare
 from framing.quotes import Quote, quotations, quoted_word_share
 from framing.score.lexicon import voice
 
-from helpers import SEEDS, SHARED
+from helpers import seed_and_basil_texts
 
 
 def quoted(text: str) -> list[str]:
@@ -99,12 +98,7 @@ def _made_up_quoting(n: int) -> list[str]:
 
 
 def test_voice_equals_its_definition_for_every_token_and_pair():
-    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))] + _made_up_quoting(
-        2000
-    )
-    if (SHARED / "corpora").is_dir():
-        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
-            texts += [json.loads(line)["text"] for line in f]
+    texts = seed_and_basil_texts() + _made_up_quoting(2000)
     seen = Counter()
     for text in texts:
         doc = prepare(text)
@@ -122,12 +116,7 @@ def test_voice_equals_its_definition_for_every_token_and_pair():
 def test_dash_quotes_equal_their_definition(monkeypatch):
     """A dash opens no quotation inside a marked one: each dash against every marked
     quotation of its paragraph, on the seeds, BASIL and made-up texts."""
-    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))] + _made_up_quoting(
-        3000
-    )
-    if (SHARED / "corpora").is_dir():
-        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
-            texts += [json.loads(line)["text"] for line in f]
+    texts = seed_and_basil_texts() + _made_up_quoting(3000)
     found = [quotations(t) for t in texts]
     skipped = []
 

@@ -8,7 +8,7 @@ import pytest
 from framing.clean import clean
 from framing.text import norm_key, sentences, term_tokens, tokens, tokens_and_words, word_count
 
-from helpers import SEEDS, SHARED
+from helpers import SEEDS, SHARED, seed_and_basil_texts
 
 
 def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
@@ -170,10 +170,7 @@ def test_sentence_ends_tried_at_runs_of_marks_only_split_as_before(monkeypatch):
         "Dr",
     ]
     texts = ["".join(rng.choices(pieces, k=rng.randint(1, 80))) for _ in range(5000)]
-    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-    if (SHARED / "corpora").is_dir():
-        with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
-            texts += [json.loads(line)["text"] for line in f]
+    texts += seed_and_basil_texts()
     at_runs = [sentences(t) for t in texts]
     assert sum(len(s) > 1 for s in at_runs) > 2000
     every_mark = framing.text._SENTENCE_END.pattern.removeprefix("(?<![.!?…])")
