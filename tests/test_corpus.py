@@ -1,10 +1,14 @@
+import csv
 import gzip
+import io
 import json
 import random
 import re
+import tracemalloc
 
 import pytest
 
+from framing import corpus
 from framing.config import CompareConfig
 from framing.corpus import decode_article, guess_legacy_encoding, read_inputs, read_path
 from framing.errors import InputError
@@ -219,3 +223,131 @@ def test_a_huge_article_goes_through_whole(tmp_path):
     assert len(claimed) == len(re.findall(r"\bclaimed\b", text))
     assert article.clean.text == text
     assert article.words == len(text.split())
+
+
+# ---- CSV read as a stream ---------------------------------------------------------------
+
+
+def _reference_csv(data: bytes, encoding: str) -> list[tuple[str, str, str]]:
+    """(source line, title, text) of each row, from the csv module on the whole decoded
+    file: how framing read a CSV before it streamed."""
+    reader = csv.reader(io.StringIO(data.decode(encoding), newline=""), strict=True)
+    header = next(reader)
+    rows = []
+    while True:
+        line = reader.line_num + 1
+        row = next(reader, None)
+        if row is None:
+            return rows
+        if any(f.strip() for f in row):
+            record = dict(zip(header, row, strict=True))
+            rows.append((f"x.csv:{line}", record["title"], record["text"]))
+
+
+def _csv_text(rng: random.Random, rows: int) -> str:
+    """A CSV whose fields hold what breaks a reader at a block edge: multi-byte letters
+    (Cyrillic, CJK, emoji), quoted commas, quotes and line breaks, CRLF, blank rows."""
+    pieces = ["word", "Россия", "日本", "🙂", "“quoted”", "a, b", 'say ""hi""', "\r\n", "\n", " "]
+    lines = ["id,title,text"]
+    for i in range(rows):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
+        title = "".join(rng.choice(pieces[:7]) for _ in range(3))
+        lines.append(f'{i},"{title.replace(chr(34), chr(34) * 2)}","{text.replace(chr(34), chr(34) * 2)}"')
+        if rng.random() < 0.1:
+            lines.append("")
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_a_streamed_csv_gives_what_the_whole_file_gives(tmp_path, monkeypatch, block):
+    """Every encoding framing reads, cut into blocks of every size: each row as the csv
+    module reads it from the whole decoded text."""
+    monkeypatch.setattr(corpus, "_BLOCK", block)
+    rng = random.Random(block)
+    text = _csv_text(rng, 60)
+    western = text.replace("Россия", "déjà").replace("日本", "été").replace("🙂", "€")
+    cases = [
+        ("utf-8-sig", text.encode("utf-8"), ""),
+        ("utf-8-sig", b"\xef\xbb\xbf" + text.encode("utf-8"), ""),
+        ("utf-16", text.encode("utf-16"), ""),  # a byte-order mark, little-endian here
+        ("utf-16", b"\xfe\xff" + text.encode("utf-16-be"), ""),
+        ("cp1251", ('id,title,text\n1,Заголовок,"' + RUSSIAN * 50 + '"\n').encode("cp1251"), "cp1251"),
+        ("cp1252", western.replace("“", "«").replace("”", "»").encode("cp1252"), "cp1252"),
+    ]
+    for encoding, data, detected in cases:
+        for name, stored in (("x.csv", data), ("x.csv.gz", gzip.compress(data))):
+            (tmp_path / name).write_bytes(stored)
+            warnings: list[str] = []
+            got = [
+                (a.source.replace(".gz", ""), a.title, a.text) for a in articles(tmp_path / name, warnings)
+            ]
+            assert got == _reference_csv(data, encoding), (encoding, name)
+            assert warnings == ([f"{name}: not UTF-8; read as {detected} (detected)"] if detected else [])
+
+
+def test_a_csv_encoding_is_told_from_the_whole_file_not_its_first_block(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "_BLOCK", 1024)
+    ascii_rows = "".join(f"{i},plain text\n" for i in range(3000))  # 44 kB before any accent
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"id,text\n{ascii_rows}3000,{FRENCH}\n".encode("cp1252"))
+    warnings: list[str] = []
+    assert articles(path, warnings)[-1].text == FRENCH
+    assert warnings == ["x.csv: not UTF-8; read as cp1252 (detected)"]
+    # Russian in the first block, Greek after it: as a whole the bytes are not Russian.
+    greek = "Ο γενικός γραμματέας του ΝΑΤΟ δήλωσε ότι η συμμαχία είναι έτοιμη για διάλογο με τη Ρωσία."
+    head = f"id,text\n1,{RUSSIAN}\n".encode("cp1251")
+    tail = "".join(f"{i},{greek}\n" for i in range(2, 400)).encode("cp1253")
+    assert guess_legacy_encoding(head) == "cp1251"
+    assert guess_legacy_encoding(head + tail) is None
+    path.write_bytes(head + tail)
+    with pytest.raises(InputError, match=r"^x.csv: not UTF-8, and not recognisably cp1251 or latin-1"):
+        articles(path)
+
+
+def test_guess_in_blocks_is_the_guess_on_the_whole(tmp_path):
+    rng = random.Random(3)
+    samples = [
+        RUSSIAN.encode("cp1251"),
+        FRENCH.encode("latin-1"),
+        (RUSSIAN + "\n" + FRENCH).encode("cp1251", errors="replace"),
+        bytes(range(0x80, 0x100)) * 3,
+        ("plain\n" * 30 + FRENCH + "\n" + RUSSIAN).encode("cp1251", errors="replace"),
+    ]
+    for data in samples:
+        whole = guess_legacy_encoding(data)
+        for _ in range(20):
+            cuts = sorted(rng.sample(range(1, len(data)), 3))
+            blocks = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+            assert guess_legacy_encoding(iter(blocks)) == whole
+
+
+def test_csv_that_cannot_be_read_is_refused_by_name(tmp_path):
+    for data, message in [
+        (b"", "x.csv: empty file"),
+        (b"  \r\n\n\t ", "x.csv: empty file"),
+        (b"id,text\n1,\x00\x89PNG\n", "x.csv: binary file (NUL bytes)"),
+        (b"id,text\n1," + bytes(range(0x80, 0x100)) * 3 + b"\n", "x.csv: not UTF-8, and not recognisably"),
+        (b"\xff\xfei\x00d\x00,\x00t\x00\x00\xd8", "x.csv: begins as UTF-16 but is not UTF-16"),
+    ]:
+        (tmp_path / "x.csv").write_bytes(data)
+        with pytest.raises(InputError) as caught:
+            articles(tmp_path / "x.csv")
+        assert str(caught.value).startswith(message), data
+
+
+def test_a_csv_is_never_held_whole(tmp_path, monkeypatch):
+    """Reading a 4 MB CSV holds a few blocks, not the file: read whole and decoded (one
+    emoji makes every character four bytes wide) it held about 40 MB."""
+    monkeypatch.setattr(corpus, "_BLOCK", 64 * 1024)
+    row = "word " * 4000 + "🙂"
+    path = tmp_path / "big.csv"
+    path.write_text("id,text\n" + "".join(f"{i},{row}\n" for i in range(200)), encoding="utf-8")
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        count = sum(len(a.text) for a in read_inputs([path], lambda _: None))  # one at a time
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 200 * len(row)
+    assert peak < size / 8, (peak, size)
