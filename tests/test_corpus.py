@@ -180,6 +180,15 @@ def test_malformed_csv_and_missing_columns(tmp_path):
         articles(path)
 
 
+def test_tab_separated_plain_and_gzip(tmp_path):
+    data = "id\ttitle\ttext\n1\tA, b\tOne, two.\n"
+    (tmp_path / "a.tsv").write_text(data, encoding="utf-8")
+    (tmp_path / "b.tsv.gz").write_bytes(gzip.compress(data.encode()))
+    for name in ("a.tsv", "b.tsv.gz"):
+        (a,) = articles(tmp_path / name)
+        assert (a.id, a.title, a.text) == ("1", "A, b", "One, two.")
+
+
 def test_csv_field_larger_than_the_csv_module_default(tmp_path):
     big = "word " * 100_000  # 500 kB, over csv's default 128 kB field limit
     path = tmp_path / "big.csv"

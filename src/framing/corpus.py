@@ -225,6 +225,9 @@ def read_inputs(paths: list[Path], warn: Warn = _stderr) -> Iterator[Article]:
             yield article
 
 
+_TABLES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
+
+
 def read_path(path: Path, warn: Warn = _stderr) -> Iterator[Article]:
     if path.is_dir():
         return read_folder(path, warn)
@@ -233,7 +236,7 @@ def read_path(path: Path, warn: Warn = _stderr) -> Iterator[Article]:
     name = path.name.casefold()
     if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".json")):
         return read_jsonl(path)
-    if name.endswith((".csv", ".csv.gz", ".tsv")):
+    if name.endswith(_TABLES):
         return read_csv(path, warn)
     if name.endswith(".txt"):
         return read_text_files([path], {}, warn, path.name)
@@ -424,7 +427,7 @@ def _read(f: io.BufferedReader, path: Path) -> bytes:
 def _csv_rows(stream: io.TextIOWrapper, path: Path) -> Iterator[Article]:
     shown = path.name
     csv.field_size_limit(MAX_FIELD)
-    delimiter = "\t" if path.name.casefold().endswith(".tsv") else ","
+    delimiter = "\t" if path.name.casefold().endswith((".tsv", ".tsv.gz")) else ","
     reader = csv.reader(stream, delimiter=delimiter, strict=True)
     stem = path.name.split(".")[0]
     try:
