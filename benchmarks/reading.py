@@ -1,0 +1,148 @@
+"""Reading the input: framing's readers against the bare standard library, in one run.
+
+    python benchmarks/reading.py [--articles 10000] [--scale 100000]
+
+Writes the AllSides corpus (../shared/corpora/allsides-10k.jsonl.gz, repeated with every
+copy made distinct, as benchmarks/run.py does) as JSON Lines and as a Media Cloud-style
+CSV, each plain and gzip-compressed, at --articles and at --scale, into a temporary folder.
+For each file it prints the seconds and the peak resident memory (each read in a process
+of its own; Linux, from /proc) of:
+- bare: the standard library reading every record, nothing kept (`json.loads` per line of
+  `gzip.open`/`open`; `csv.reader` over `open(..., newline="")`);
+- framing: `framing.corpus.read_path`, every article made and dropped;
+and the ratio of the two times. Memory that does not grow from --articles to --scale is
+what streaming means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent.parent / "shared" / "corpora" / "allsides-10k.jsonl.gz"
+COLUMNS = ["stories_id", "media_name", "url", "publish_date", "title", "text"]
+
+# Each is run as `python -c CODE PATH`; it prints the records read, the seconds and the
+# peak RSS in kB (VmHWM: getrusage would count the peak of this process, which started it).
+_TIMED = """
+import sys, time
+from pathlib import Path
+path = Path(sys.argv[1])
+start = time.perf_counter()
+{body}
+seconds = time.perf_counter() - start
+with open("/proc/self/status") as f:
+    peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+print(n, seconds, peak)
+"""
+BARE_JSONL = """
+import gzip, json
+opened = gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else path.open(encoding="utf-8")
+n = 0
+with opened as f:
+    for line in f:
+        json.loads(line)
+        n += 1
+"""
+BARE_CSV = """
+import csv, gzip
+csv.field_size_limit(64 * 1024 * 1024)
+opened = (
+    gzip.open(path, "rt", encoding="utf-8", newline="")
+    if path.name.endswith(".gz")
+    else path.open(encoding="utf-8", newline="")
+)
+n = -1  # the header
+with opened as f:
+    for _ in csv.reader(f):
+        n += 1
+"""
+FRAMING = """
+from framing.corpus import read_path
+n = sum(1 for _ in read_path(path, lambda _: None))
+"""
+
+
+def records(n: int) -> list[dict[str, str]]:
+    """The first n articles, the corpus repeated with each copy made distinct."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        source = [json.loads(line) for line in f]
+    out = []
+    for i in range(n):
+        r = source[i % len(source)]
+        copy = i // len(source)
+        out.append(
+            {
+                "stories_id": r["id"] + (f"-{copy}" if copy else ""),
+                "media_name": r["outlet"],
+                "url": r["source_url"],
+                "publish_date": r["date"],
+                "title": r["title"],
+                "text": f"Copy {copy} of this report.\n{r['text']}" if copy else r["text"],
+            }
+        )
+    return out
+
+
+def write(folder: Path, n: int) -> list[Path]:
+    rows = records(n)
+    jsonl = folder / f"{n}.jsonl"
+    with jsonl.open("w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    table = folder / f"{n}.csv"
+    with table.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        writer.writerows([r[c] for c in COLUMNS] for r in rows)
+    paths = [jsonl, table]
+    for plain in (jsonl, table):
+        packed = plain.with_name(plain.name + ".gz")
+        with plain.open("rb") as src, gzip.open(packed, "wb", compresslevel=1) as dst:
+            shutil.copyfileobj(src, dst)
+        paths.append(packed)
+    return paths
+
+
+def timed(body: str, path: Path) -> tuple[int, float, float]:
+    """Records, seconds and peak RSS (MB) of one reader on one file, in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMED.format(body=body), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    n, seconds, rss = done.stdout.split()
+    return int(n), float(seconds), int(rss) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--scale", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (args.articles, args.scale):
+            for path in write(Path(tmp), n):
+                bare = BARE_CSV if ".csv" in path.name else BARE_JSONL
+                size = path.stat().st_size / 1e6
+                count_bare, s_bare, mb_bare = timed(bare, path)
+                count, s_ours, mb_ours = timed(FRAMING, path)
+                assert count == count_bare == n, (path.name, count, count_bare)
+                print(
+                    f"{path.name:>16} ({size:,.0f} MB): bare {s_bare:6.2f} s, {mb_bare:5.0f} MB peak; "
+                    f"framing {s_ours:6.2f} s, {mb_ours:5.0f} MB peak; {s_ours / s_bare:.2f}× the bare time",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
