@@ -156,6 +156,15 @@ def test_jsonl_errors_name_the_line(tmp_path):
     path.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl: no articles"):
         articles(path)
+    # A JSON array, on one line or spread over many, is named as such, with what to do.
+    for array in ('[{"text": "a"}, {"text": "b"}]\n', '[\n  {"text": "a"},\n  {"text": "b"}\n]\n'):
+        path.write_text(array, encoding="utf-8")
+        with pytest.raises(InputError, match=r"bad.jsonl:1: .*this looks like a JSON array: .*jq -c"):
+            articles(path)
+    path.write_text('{"text": "a"}\n[1]\n', encoding="utf-8")  # an array after an article is not
+    with pytest.raises(InputError) as caught:
+        articles(path)
+    assert str(caught.value) == "bad.jsonl:2: each line must be a JSON object, not list"
 
 
 def test_csv_with_quoted_newlines_and_hostile_titles(tmp_path):

@@ -352,6 +352,13 @@ def _open_lines(path: Path) -> io.BufferedReader:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
 
 
+# A file that opens with "[" is most likely one JSON array of articles, not JSON Lines.
+_ARRAY_HINT = (
+    "; this looks like a JSON array: framing reads JSON Lines, one article object per line"
+    " (jq -c '.[]' FILE > FILE.jsonl)"
+)
+
+
 def read_jsonl(path: Path) -> Iterator[Article]:
     """Articles one line at a time: a file of any size is never held in memory."""
     shown = path.name
@@ -376,13 +383,14 @@ def read_jsonl(path: Path) -> Iterator[Article]:
                 raise InputError(f"{problem} (JSON Lines must be UTF-8)") from e
             if not line.strip():
                 continue
+            array = _ARRAY_HINT if count == 0 and line.lstrip().startswith("[") else ""
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
-                raise InputError(f"{shown}:{number}: not a JSON object ({e.msg})") from e
+                raise InputError(f"{shown}:{number}: not a JSON object ({e.msg}){array}") from e
             if not isinstance(record, dict):
                 raise InputError(
-                    f"{shown}:{number}: each line must be a JSON object, not {type(record).__name__}"
+                    f"{shown}:{number}: each line must be a JSON object, not {type(record).__name__}{array}"
                 )
             mapping = _column_map(list(record), shown, number)
             count += 1
