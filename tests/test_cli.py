@@ -1,5 +1,6 @@
 """The command line, driven as a user would through Typer's CliRunner."""
 
+import json
 import os
 import shutil
 
@@ -224,3 +225,41 @@ def test_cache_info_says_what_the_store_holds(tmp_path):
         "1 summed corpus term counts, 8 keyness tables, 1 sets of keyness examples, "
         "5 articles' report lines" in r.stdout
     )
+
+
+def test_thousands_of_alike_warnings_are_counted_not_all_printed(tmp_path):
+    """An export whose articles mostly have no text: the first five of that kind on stderr
+    and in the report, then how many more; the JSON keeps every one."""
+    rows = ["id,text", "real,The alliance met.", *(f"e{i}," for i in range(1, 13)), "html,<p></p>"]
+    (tmp_path / "x.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = invoke("compare", str(tmp_path / "x.csv"), "--out", str(tmp_path), "--no-cache")
+    assert r.exit_code == 0, r.output
+    first_five = [f"x.csv:{line}: article 'e{line - 2}' has no text, skipped" for line in range(3, 8)]
+    html = "x.csv:15: article 'html' has no words left after cleaning (HTML markup), skipped"
+    kind = "article … has no text, skipped"
+    assert r.stderr.splitlines() == [
+        *(f"warning: {w}" for w in first_five),
+        f"warning: {html}",
+        f"warning: … and 7 more like “{kind}” (the report counts them; its JSON lists every one)",
+    ]
+    report = (tmp_path / "x.md").read_text(encoding="utf-8")
+    start = report.index("Skipped or read with care:")
+    assert report[start:].split("\n\n")[1].splitlines() == [
+        *(f"- {w}" for w in first_five),
+        f"- {html}",
+        f"- … and 7 more like “{kind}” (the JSON's `warnings` lists every one)",
+    ]
+    warnings = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["warnings"]
+    assert len(warnings) == 13 and warnings[-2] == "x.csv:14: article 'e12' has no text, skipped"
+
+
+def test_the_kind_of_each_warning():
+    from framing.warning_kinds import kind
+
+    assert kind("a.csv:3: article '2' has no text, skipped") == "article … has no text, skipped"
+    assert kind("my story/a.txt: empty file, skipped") == "empty file, skipped"
+    assert (
+        kind("b.jsonl:1: duplicate article id 'x' (first in a.jsonl:1); kept as 'x@b.jsonl:1'")
+        == "duplicate article id … (…); kept as …"
+    )
+    assert kind("ru.txt: not UTF-8; read as cp1251 (detected)") == "not UTF-8; read as cp1251 (…)"

@@ -138,6 +138,7 @@ def compare(
     """Compare how outlets frame a story; write a Markdown report and its JSON."""
     from framing import cache
     from framing.progress import Progress
+    from framing.warning_kinds import Tally
     from framing.writers import compare as write_comparison
 
     try:
@@ -160,10 +161,23 @@ def compare(
             if keyness
             else None,
         )
+        tally = Tally()
+
+        def warn(message: str) -> None:
+            if tally.show(message):
+                printed(message)
+
         with Progress() as progress:
-            result, written = write_comparison(
-                config, warn=progress.wrap(_warn), progress=progress.advance, stage=progress.stage
-            )
+            printed = progress.wrap(_warn)
+            try:
+                result, written = write_comparison(
+                    config, warn=warn, progress=progress.advance, stage=progress.stage
+                )
+            finally:
+                for kind, n in tally.hidden():
+                    printed(
+                        f"… and {n:,} more like “{kind}” (the report counts them; its JSON lists every one)"
+                    )
     except FramingError as e:
         _fail(e)
         return

@@ -20,6 +20,7 @@ from framing.lexicon.load import Lexicon
 from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result
 from framing.score.lexicon import VOICES, Hit
 from framing.score.readability import MEASURES
+from framing.warning_kinds import Tally
 
 VOICE_WORDS = {"own": "own voice", "scare": "scare-quoted", "quoted": "in quotes"}
 KWIC_WIDTH = 90  # characters of context on each side of a hit, within its sentence
@@ -274,7 +275,13 @@ def corpus_tail(result: Result) -> list[str]:
             "in the text. Add the outlet to `lexicons/outlets.csv` or give it in a manifest.",
         ]
     if result.warnings:
-        lines += ["", "Skipped or read with care:", ""] + [f"- {md(w)}" for w in result.warnings]
+        tally = Tally()
+        shown = [f"- {md(w)}" for w in result.warnings if tally.show(w)]
+        more = [
+            f"- … and {n:,} more like “{md(k)}” (the JSON's `warnings` lists every one)"
+            for k, n in tally.hidden()
+        ]
+        lines += ["", "Skipped or read with care:", "", *shown, *more]
     return [*lines, ""]
 
 
