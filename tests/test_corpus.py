@@ -10,7 +10,7 @@ import pytest
 
 from framing import corpus
 from framing.config import CompareConfig
-from framing.corpus import decode_article, guess_legacy_encoding, read_inputs, read_path
+from framing.corpus import InputMeter, decode_article, guess_legacy_encoding, read_inputs, read_path
 from framing.errors import InputError
 
 from helpers import LEXICONS, SEEDS, render
@@ -369,3 +369,60 @@ def test_a_csv_is_never_held_whole(tmp_path, monkeypatch):
         tracemalloc.stop()
     assert count == 200 * len(row)
     assert peak < size / 8, (peak, size)
+
+
+# ---- how far through the input --------------------------------------------------------------
+
+
+def _shares(paths):
+    """The meter's share after each article is read."""
+    meter = InputMeter(paths)
+    return meter, [meter.share() for _ in read_inputs(list(paths), lambda _: None, meter)]
+
+
+def test_the_meter_follows_the_bytes_read(tmp_path):
+    lines = [json.dumps({"id": str(i), "text": "word " * (i + 1)}) + "\n" for i in range(40)]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(lines), encoding="utf-8")
+    total = sum(len(line) for line in lines)
+    meter, shares = _shares([jsonl])
+    assert meter.total == total
+    # A plain file's position is exact: after article k, the first k lines.
+    assert shares == [sum(len(line) for line in lines[: k + 1]) / total for k in range(40)]
+    assert meter.share() == 1.0
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    sizes = []
+    for i in range(5):
+        (folder / f"{i}.txt").write_text("Words here. " * (i + 1), encoding="utf-8")
+        sizes.append(len("Words here. ") * (i + 1))
+    (folder / "notes.md").write_text("not an article", encoding="utf-8")
+    meter, shares = _shares([folder, jsonl])
+    assert meter.total == sum(sizes) + total
+    assert shares[:5] == [sum(sizes[: k + 1]) / meter.total for k in range(5)]
+    assert shares[5:] == [
+        (sum(sizes) + sum(len(line) for line in lines[: k + 1])) / meter.total for k in range(40)
+    ]
+
+
+def test_the_meter_on_gzip_and_csv_counts_the_parse_not_the_encoding_look(tmp_path):
+    rng = random.Random(5)
+    rows = [
+        "id,text",
+        *(f"{i},{' '.join(f'w{rng.randrange(10**6)}' for _ in range(300))}" for i in range(300)),
+    ]
+    data = ("\n".join(rows) + "\n").encode()
+    (tmp_path / "a.csv").write_bytes(data)
+    (tmp_path / "a.csv.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "a.jsonl.gz").write_bytes(
+        gzip.compress("".join(json.dumps({"text": r}) + "\n" for r in rows[1:]).encode())
+    )
+    for name in ("a.csv", "a.csv.gz", "a.jsonl.gz"):
+        meter, shares = _shares([tmp_path / name])
+        assert meter.total == (tmp_path / name).stat().st_size
+        assert len(shares) == 300 and shares == sorted(shares), name
+        if not name.endswith(".gz"):  # gzip is read from disk 8 MB at a time, more than this
+            assert shares[0] < 0.05, name  # not the whole file already (as the encoding pass reads)
+        assert meter.share() == 1.0
+    # Nothing to measure by: no share at all.
+    assert InputMeter([tmp_path / "missing.csv"]).share() is None

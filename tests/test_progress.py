@@ -45,22 +45,43 @@ def test_a_short_run_shows_no_bar(capsys, clock):
 def test_the_bar_shows_the_stage_the_articles_and_their_rate(capsys, clock):
     with Progress(enabled=True) as p:
         clock.now += 2.0
-        p.advance(50)  # 50 articles in 2 s
+        p.advance(50, 0.005)  # 50 articles in 2 s; half a percent of the input read
         assert p._bar is not None
         task = p._bar.tasks[0]
-        assert (task.description, task.completed, task.fields["rate"]) == ("scoring", 50, "25")
+        assert (task.description, task.fields["articles"], task.fields["rate"]) == ("scoring", "50", "25")
+        assert (task.total, task.completed, task.fields["share"]) == (1000, 5, "0% read")
+        assert task.fields["left"] == ""  # too early to tell
         assert task.elapsed == 2.0  # the run's time, though the bar has only just come up
         clock.now += 38.0
-        p.advance(2950)  # 3,000 in 40 s
-        assert (task.completed, task.fields["rate"]) == (3000, "75")
+        p.advance(2950, 0.25)  # 3,000 in 40 s, a quarter of the input: 120 s to go
+        assert (task.fields["articles"], task.fields["rate"]) == ("3,000", "75")
+        assert (task.completed, task.fields["share"]) == (250, "25% read")
+        assert task.fields["left"] == "2 min of scoring left"
+        clock.now += 40.0
+        p.advance(1000, 0.5)  # half in 80 s: 80 s to go
+        assert task.fields["left"] == "80 s of scoring left"
         clock.now += 20.0
-        p.stage("comparing")  # the rate stays that of the scoring
-        assert (task.description, task.completed, task.fields["rate"]) == ("comparing", 3000, "75")
+        p.stage("comparing")  # the rate stays the scoring's (4,000 in 80 s); no share, no time left
+        assert (task.description, task.fields["articles"], task.fields["rate"]) == (
+            "comparing",
+            "4,000",
+            "50",
+        )
+        assert (task.total, task.fields["share"], task.fields["left"]) == (None, "", "")
         p.advance(0)
         clock.now += 1.0
         p.stage("writing the report")
         assert task.description == "writing the report"
-        assert task.elapsed == 61.0
+        assert task.elapsed == 101.0
+
+
+def test_an_input_of_unknown_size_gives_a_pulsing_bar(capsys, clock):
+    with Progress(enabled=True) as p:
+        clock.now += 3.0
+        p.advance(30, None)
+        task = p._bar.tasks[0]
+        assert (task.total, task.fields["share"], task.fields["left"]) == (None, "", "")
+        assert task.fields["articles"] == "30"
 
 
 def test_a_stage_after_the_delay_brings_the_bar_up(capsys, clock):

@@ -489,7 +489,7 @@ def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(
     corpus, tmp_path, small_batches, previous_report
 ):
 
-    def interrupt(_done: int) -> None:
+    def interrupt(_done: int, _share: float | None) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -937,13 +937,16 @@ def _exit_3(task: int) -> int:
 def test_compare_says_when_it_moves_from_scoring_to_comparing_and_writing(corpus, tmp_path):
     stages: list[str] = []
     scored: list[int] = []
+    shares: list[float | None] = []
 
-    def noting_progress(articles: int) -> None:
+    def noting_progress(articles: int, share: float | None) -> None:
         scored.append(articles)
+        shares.append(share)
         stages.append("scoring")
 
     compare(_config(corpus, tmp_path), progress=noting_progress, stage=stages.append)
     assert sum(scored) == 7
+    assert shares[-1] == 1.0 and shares == sorted(shares)  # the input read, to its end
     assert stages[len(scored) :] == ["comparing", "writing the report"]
     assert set(stages[: len(scored)]) == {"scoring"}
     stages.clear()

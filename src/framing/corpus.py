@@ -13,9 +13,11 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -205,13 +207,52 @@ def _looks_western(odd: int, words: int, mixed: int) -> bool:
     return not odd and (not words or mixed >= 0.5 * words)
 
 
-def read_inputs(paths: list[Path], warn: Warn = _stderr) -> Iterator[Article]:
+class InputMeter:
+    """How far through its input a run has read, as a share of the input files' bytes on
+    disk (compressed bytes for gzip, whose length uncompressed is known only at its end):
+    what the progress bar measures the scoring by."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self.total = sum(_size_on_disk(p) for p in paths)
+        self._done = 0  # bytes of the files read to their end
+        self._reading: io.BufferedReader | None = None  # the file being read, if any
+
+    def share(self) -> float | None:
+        """The share read so far, 0 to 1; None when the input's size is not known."""
+        if not self.total:
+            return None
+        at = self._done
+        if self._reading is not None and not self._reading.closed:
+            at += self._reading.tell()
+        return min(1.0, at / self.total)
+
+    def reading(self, disk: io.BufferedReader) -> None:
+        self._reading = disk
+
+    def read(self, size: int) -> None:
+        """A file of `size` bytes is read to its end."""
+        self._reading = None
+        self._done += size
+
+
+def _size_on_disk(path: Path) -> int:
+    try:
+        if path.is_dir():
+            return sum(p.stat().st_size for p in _article_files(path))
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader says what is wrong with it
+
+
+def read_inputs(
+    paths: list[Path], warn: Warn = _stderr, meter: InputMeter | None = None
+) -> Iterator[Article]:
     """Articles from every input path, in order, each with an id unique across them."""
     if not paths:
         raise InputError("no input given")
     seen: dict[str, str] = {}
     for path in paths:
-        for article in read_path(path, warn):
+        for article in read_path(path, warn, meter):
             if article.id in seen:
                 # Real exports repeat ids (BASIL has four "empty"): keep the article under an
                 # id that says where it came from, and say so.
@@ -228,33 +269,41 @@ def read_inputs(paths: list[Path], warn: Warn = _stderr) -> Iterator[Article]:
 _TABLES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
 
 
-def read_path(path: Path, warn: Warn = _stderr) -> Iterator[Article]:
+def read_path(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None) -> Iterator[Article]:
     if path.is_dir():
-        return read_folder(path, warn)
+        return read_folder(path, warn, meter)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     name = path.name.casefold()
     if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".json")):
-        return read_jsonl(path)
+        return read_jsonl(path, meter)
     if name.endswith(_TABLES):
-        return read_csv(path, warn)
+        return read_csv(path, warn, meter)
     if name.endswith(".txt"):
-        return read_text_files([path], {}, warn, path.name)
+        return read_text_files([path], {}, warn, path.name, meter)
     raise InputError(f"{path}: not a folder, .txt, .jsonl or .csv file")
 
 
-def read_folder(folder: Path, warn: Warn = _stderr) -> Iterator[Article]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.casefold() == ".txt")
+def _article_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.casefold() == ".txt")
+
+
+def read_folder(folder: Path, warn: Warn = _stderr, meter: InputMeter | None = None) -> Iterator[Article]:
+    files = _article_files(folder)
     manifest = (
         read_manifest(folder / MANIFEST, {p.stem for p in files}) if (folder / MANIFEST).exists() else {}
     )
     if not files:
         raise InputError(f"{folder}: no .txt files in this folder")
-    return read_text_files(files, manifest, warn, folder.name)
+    return read_text_files(files, manifest, warn, folder.name, meter)
 
 
 def read_text_files(
-    files: list[Path], manifest: dict[str, dict[str, str]], warn: Warn, shown_root: str
+    files: list[Path],
+    manifest: dict[str, dict[str, str]],
+    warn: Warn,
+    shown_root: str,
+    meter: InputMeter | None = None,
 ) -> Iterator[Article]:
     for path in files:
         shown = f"{shown_root}/{path.name}" if shown_root != path.name else path.name
@@ -262,6 +311,8 @@ def read_text_files(
             data = path.read_bytes()
         except OSError as e:
             raise InputError(f"{shown}: cannot read ({e.strerror})") from e
+        if meter:
+            meter.read(len(data))
         text, message = decode_article(data, shown)
         if message:
             warn(message)
@@ -340,16 +391,27 @@ def _article(record: dict[str, object], mapping: dict[str, str], shown: str, lin
     )
 
 
-def _open_lines(path: Path) -> io.BufferedReader:
+@contextmanager
+def _opened(path: Path, meter: InputMeter | None = None) -> Iterator[io.BufferedReader]:
     """The file's bytes, decompressed if it is gzip: by ISA-L, in a thread of its own that
-    runs beside the parsing (it releases the GIL), three times faster than gzip.open."""
+    runs beside the parsing (it releases the GIL), three times faster than gzip.open.
+    `meter` follows the file on disk as it is read, and counts it read at the end."""
     try:
-        if path.name.endswith(".gz"):
-            reader: io.BufferedReader = igzip_threaded.open(path, "rb", threads=1)  # type: ignore[no-untyped-call]
-            return reader
-        return path.open("rb")
+        disk = path.open("rb")
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
+    with disk:
+        size = os.fstat(disk.fileno()).st_size
+        if meter:
+            meter.reading(disk)
+        if path.name.endswith(".gz"):
+            reader: io.BufferedReader = igzip_threaded.open(disk, "rb", threads=1)  # type: ignore[no-untyped-call]
+            with reader:
+                yield reader
+        else:
+            yield disk
+        if meter:
+            meter.read(size)
 
 
 # A file that opens with "[" is most likely one JSON array of articles, not JSON Lines.
@@ -359,12 +421,12 @@ _ARRAY_HINT = (
 )
 
 
-def read_jsonl(path: Path) -> Iterator[Article]:
+def read_jsonl(path: Path, meter: InputMeter | None = None) -> Iterator[Article]:
     """Articles one line at a time: a file of any size is never held in memory."""
     shown = path.name
     stem = path.name.split(".")[0]
     count = 0
-    with _open_lines(path) as f:
+    with _opened(path, meter) as f:
         number = 0
         while True:
             try:
@@ -399,7 +461,7 @@ def read_jsonl(path: Path) -> Iterator[Article]:
         raise InputError(f"{shown}: no articles (empty file)")
 
 
-def read_csv(path: Path, warn: Warn = _stderr) -> Iterator[Article]:
+def read_csv(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None) -> Iterator[Article]:
     """Articles one row at a time, as read_jsonl: one look over the bytes for their encoding,
     then one pass that parses. The file (600 MB for 100,000 articles) is never held whole;
     read whole and decoded, it took 5.4 GB before the first article was scored."""
@@ -409,13 +471,13 @@ def read_csv(path: Path, warn: Warn = _stderr) -> Iterator[Article]:
         raise InputError(message)
     if message:
         warn(message)
-    with _open_lines(path) as raw:
+    with _opened(path, meter) as raw:
         yield from _csv_rows(io.TextIOWrapper(raw, encoding=encoding, newline=""), path)
 
 
 def _blocks(path: Path) -> Iterator[bytes]:
     """The file's bytes, decompressed if it is gzip, a block at a time."""
-    with _open_lines(path) as f:
+    with _opened(path) as f:
         while block := _read(f, path):
             yield block
 

@@ -26,7 +26,7 @@ from framing import text as text_module
 from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
 from framing.config import CompareConfig, KeynessConfig
-from framing.corpus import Article, read_inputs
+from framing.corpus import Article, InputMeter, read_inputs
 from framing.distinctive import Distinctive, Example, distinctive
 from framing.document import Document, prepare
 from framing.errors import InputError, LexiconError, OutputError, Problem
@@ -66,6 +66,9 @@ class Base:
 
 # A hit as stored: (entry index in its lexicon, start, end, voice, sentence start, sentence end)
 StoredHit = tuple[int, int, int, Voice, int, int]
+# Told after each batch: the articles it held, and the share of the input read (None when
+# the input's size is not known).
+Progress = Callable[[int, float | None], None]
 
 
 @dataclass(frozen=True)
@@ -355,13 +358,14 @@ def run(
     config: CompareConfig,
     sink: Sink | None = None,
     warn: Callable[[str], None] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     store: cache.Store | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> Result:
     """`store`: the result store to use, left open (the report writer keeps keyness tables
     in it); by default config.cache is opened and closed here. `progress` is told of each
-    batch of articles scored, `stage` when the scoring is done and the comparing starts."""
+    batch of articles scored and the share of the input read, `stage` when the scoring is
+    done and the comparing starts."""
     lexicons, registry = load_lexicon_folder(config.lexicons)
     scorer = Scorer(lexicons, registry, config.keyness.stop_words if config.keyness else frozenset())
     warnings: list[str] = []
@@ -388,9 +392,11 @@ def run(
     corpus_key = hashlib.blake2b(_terms_key(scorer).encode(), digest_size=16)
     workers = Workers(scorer, config.jobs)
     try:
-        articles = read_inputs(list(config.inputs), note)
+        meter = InputMeter(config.inputs)
+        articles = read_inputs(list(config.inputs), note, meter)
         want_terms = vocabulary is not None
-        for result in _scored(articles, scorer, store, workers, note, counts, want_terms, progress):
+        told = (lambda n: progress(n, meter.share())) if progress else None
+        for result in _scored(articles, scorer, store, workers, note, counts, want_terms, told):
             counts["articles"] += 1
             counts["unknown"] += result.tag.type == "unknown"
             outlets.add(result.tag.outlet)

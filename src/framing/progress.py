@@ -7,24 +7,31 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
 _DELAY = 2.0  # seconds before the bar appears: a short run shows none
 _now = time.monotonic  # the clock of the delay and the rate (tests set it)
 
 
+_SCORING = "scoring"
+_BAR = 1000  # the bar's length in steps, while the share of the input read is known
+
+
 class Progress:
     """The bar: what the run is doing (scoring, then comparing, then writing the report),
-    the articles scored and their rate, and the time so far."""
+    how much of the input is read, the articles scored and their rate, the time so far and,
+    while scoring, the time the scoring will take yet at its rate so far."""
 
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._start = _now()
         self._done = 0
-        self._stage = "scoring"
+        self._share: float | None = None  # of the input read, when its size is known
+        self._stage = _SCORING
         self._rate = "–"  # articles scored per second, as of the last article
         self._bar: RichProgress | None = None
         self._task: TaskID | None = None
@@ -38,8 +45,9 @@ class Progress:
         if self._bar:
             self._bar.stop()
 
-    def advance(self, articles: int) -> None:
+    def advance(self, articles: int, share: float | None = None) -> None:
         self._done += articles
+        self._share = share
         self._rate = f"{self._done / max(_now() - self._start, 1e-9):,.0f}"
         self._show()
 
@@ -57,20 +65,36 @@ class Progress:
                 return
             self._bar = RichProgress(
                 TextColumn("{task.description}"),
-                BarColumn(),  # pulses: a streamed corpus has no known length
-                MofNCompleteColumn(),
-                TextColumn("articles · {task.fields[rate]}/s"),
+                BarColumn(),  # pulses when the length is not known: after the scoring, say
+                TextColumn("{task.fields[share]}"),
+                TextColumn("{task.fields[articles]} articles · {task.fields[rate]}/s"),
                 TimeElapsedColumn(),
+                TextColumn("{task.fields[left]}"),
                 console=Console(stderr=True),
                 transient=True,
                 get_time=_now,
             )
-            self._task = self._bar.add_task(self._stage, total=None, completed=self._done, rate=self._rate)
+            self._task = self._bar.add_task(self._stage, total=None, **self._fields())
             # The time shown is the run's, not the bar's (which shows up 2 s or more late).
             self._bar.tasks[0].start_time = self._start
             self._bar.start()
         assert self._task is not None
-        self._bar.update(self._task, description=self._stage, completed=self._done, rate=self._rate)
+        share = self._share if self._stage == _SCORING else None
+        # Set on the task itself: update() takes total=None as "leave it", not "unknown".
+        self._bar.tasks[0].total = None if share is None else _BAR
+        self._bar.update(
+            self._task,
+            description=self._stage,
+            completed=0 if share is None else round(_BAR * share),
+            **self._fields(),
+        )
+
+    def _fields(self) -> dict[str, Any]:  # rich's update takes them as **fields: Any
+        share, left = "", ""
+        if self._stage == _SCORING and self._share is not None:
+            share = f"{self._share:.0%} read"
+            left = _time_left(_now() - self._start, self._share)
+        return {"share": share, "articles": f"{self._done:,}", "rate": self._rate, "left": left}
 
     def wrap(self, warn: Callable[[str], None]) -> Callable[[str], None]:
         """Warnings printed above the bar, not through it."""
@@ -82,3 +106,14 @@ class Progress:
                 warn(message)
 
         return print_warning
+
+
+def _time_left(elapsed: float, share: float) -> str:
+    """The scoring's time yet to come at its rate so far: read share of the input in
+    elapsed seconds. Nothing until a hundredth is read (the start-up weighs too much)."""
+    if share < 0.01:
+        return ""
+    left = elapsed * (1 - share) / share
+    if left < 90:
+        return f"{round(left)} s of scoring left"
+    return f"{round(left / 60)} min of scoring left"

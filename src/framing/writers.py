@@ -18,7 +18,7 @@ from framing.config import CompareConfig
 from framing.distinctive import Distinctive
 from framing.errors import OutputError, StoreError
 from framing.keyness import Comparison
-from framing.pipeline import ArticleResult, Result, run
+from framing.pipeline import ArticleResult, Progress, Result, run
 from framing.report import (
     TAGGING_INTRO,
     Evidence,
@@ -294,7 +294,7 @@ def _made_ahead(i: int) -> bytes:
 def compare(
     config: CompareConfig,
     warn: Callable[[str], None] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     stream: ReportStream | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> tuple[Result, list[Path]]:
