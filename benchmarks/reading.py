@@ -4,11 +4,12 @@
 
 Writes the AllSides corpus (../shared/corpora/allsides-10k.jsonl.gz, repeated with every
 copy made distinct, as benchmarks/run.py does) as JSON Lines and as a Media Cloud-style
-CSV, each plain and gzip-compressed, at --articles and at --scale, into a temporary folder.
+CSV, each plain and gzip-compressed, and as one pretty-printed JSON array, at --articles and at --scale, into a temporary folder.
 For each file it prints the seconds and the peak resident memory (each read in a process
 of its own; Linux, from /proc) of:
 - bare: the standard library reading every record, nothing kept (`json.loads` per line of
-  `gzip.open`/`open`; `csv.reader` over `open(..., newline="")`);
+  `gzip.open`/`open`; `csv.reader` over `open(..., newline="")`; `json.load` of the whole
+  array, the standard library's only way);
 - framing: `framing.corpus.read_path`, every article made and dropped;
 and the ratio of the two times. Memory that does not grow from --articles to --scale is
 what streaming means.
@@ -65,6 +66,11 @@ with opened as f:
     for _ in csv.reader(f):
         n += 1
 """
+BARE_ARRAY = """
+import json
+with path.open(encoding="utf-8") as f:
+    n = len(json.load(f))  # the whole array at once: the standard library has no other way
+"""
 FRAMING = """
 from framing.corpus import read_path
 n = sum(1 for _ in read_path(path, lambda _: None))
@@ -103,7 +109,10 @@ def write(folder: Path, n: int) -> list[Path]:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         writer.writerows([r[c] for c in COLUMNS] for r in rows)
-    paths = [jsonl, table]
+    array = folder / f"{n}.json"
+    with array.open("w", encoding="utf-8") as f:
+        json.dump(rows, f, ensure_ascii=False, indent=2)
+    paths = [jsonl, table, array]
     for plain in (jsonl, table):
         packed = plain.with_name(plain.name + ".gz")
         with plain.open("rb") as src, gzip.open(packed, "wb", compresslevel=1) as dst:
@@ -132,7 +141,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (args.articles, args.scale):
             for path in write(Path(tmp), n):
-                bare = BARE_CSV if ".csv" in path.name else BARE_JSONL
+                bare = (
+                    BARE_CSV if ".csv" in path.name else BARE_ARRAY if path.suffix == ".json" else BARE_JSONL
+                )
                 size = path.stat().st_size / 1e6
                 count_bare, s_bare, mb_bare = timed(bare, path)
                 count, s_ours, mb_ours = timed(FRAMING, path)

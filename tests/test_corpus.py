@@ -150,21 +150,103 @@ def test_jsonl_errors_name_the_line(tmp_path):
     path.write_text('{"body_text": "x"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl:1: no text column"):
         articles(path)
-    path.write_text("[1, 2]\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad.jsonl:1: each line must be a JSON object, not list"):
+    path.write_text("[1, 2]\n", encoding="utf-8")  # read as one JSON array
+    with pytest.raises(
+        InputError, match=r"bad.jsonl:1: each item of the array must be a JSON object, not int"
+    ):
         articles(path)
     path.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl: no articles"):
         articles(path)
-    # A JSON array, on one line or spread over many, is named as such, with what to do.
-    for array in ('[{"text": "a"}, {"text": "b"}]\n', '[\n  {"text": "a"},\n  {"text": "b"}\n]\n'):
-        path.write_text(array, encoding="utf-8")
-        with pytest.raises(InputError, match=r"bad.jsonl:1: .*this looks like a JSON array: .*jq -c"):
-            articles(path)
-    path.write_text('{"text": "a"}\n[1]\n', encoding="utf-8")  # an array after an article is not
+    path.write_text('{"text": "a"}\n[1]\n', encoding="utf-8")  # an array after an article is no array file
     with pytest.raises(InputError) as caught:
         articles(path)
     assert str(caught.value) == "bad.jsonl:2: each line must be a JSON object, not list"
+
+
+# ---- one JSON array -----------------------------------------------------------------------
+
+
+def _records(rng: random.Random, n: int) -> list[dict[str, object]]:
+    pieces = ["word", "Россия", "日本", "🙂", '"quoted"', "a, b", "[x]", "{y}", "\\", "\n", " "]
+    return [
+        {
+            "id": f"a{i}",
+            "outlet": "RT",
+            "text": "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 60))),
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_a_json_array_gives_what_the_same_json_lines_give(tmp_path, monkeypatch, block):
+    """Pretty-printed, on one line, and gzip-compressed, cut into blocks of every size: the
+    same articles as JSON Lines of the same records, each from the line its item opens on."""
+    monkeypatch.setattr(corpus, "_BLOCK", block)
+    records = _records(random.Random(block), 40)
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    expected = [(a.id, a.outlet, a.text) for a in articles(tmp_path / "a.jsonl")]
+    pretty = json.dumps(records, indent=2, ensure_ascii=False)  # each item: {, 3 fields, }
+    cases = {
+        "pretty.json": pretty.encode(),
+        "one.json": json.dumps(records).encode(),
+        "pretty.json.gz": gzip.compress(pretty.encode()),
+        "bom.json": b"\xef\xbb\xbf  \n" + pretty.encode(),  # a byte-order mark and a blank line first
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        got = articles(tmp_path / name)
+        assert [(a.id, a.outlet, a.text) for a in got] == expected, name
+    shift = {"pretty.json": 2, "pretty.json.gz": 2, "bom.json": 3}  # the line of the first {
+    for name, first in shift.items():
+        assert [a.source for a in articles(tmp_path / name)] == [f"{name}:{first + 5 * k}" for k in range(40)]
+    assert {a.source for a in articles(tmp_path / "one.json")} == {"one.json:1"}
+
+
+def test_items_of_an_array_without_ids_get_their_number(tmp_path):
+    (tmp_path / "x.json").write_text('[{"text": "a"}, {"text": "b"}, {"text": "c"}]', encoding="utf-8")
+    assert [a.id for a in articles(tmp_path / "x.json")] == ["x-1", "x-2", "x-3"]
+
+
+def test_a_broken_json_array_is_an_error_naming_its_line(tmp_path):
+    path = tmp_path / "x.json"
+    for text, message in [
+        (
+            '[\n{"text": "a"},\n{"text": "b"}\n',
+            "x.json:4: the JSON array needs ',' or ']' here; the file ends",
+        ),
+        ('[\n{"text": "a"},\n', "x.json:3: the JSON array is not closed: the file ends"),
+        ('[\n{"text": "a"}\n{"text": "b"}]', "x.json:3: the JSON array needs ',' or ']' here; found '{'"),
+        ('[\n{"text": "a"},\n{"text": "b\n}]', "x.json:3: not JSON (Invalid control character at)"),
+        ('[{"text": "a"}]\n{"text": "b"}\n', "x.json:2: more after the end of the JSON array"),
+        ('[\n{"text": "a"},\n["b"]\n]', "x.json:3: each item of the array must be a JSON object, not list"),
+        ("[]\n", "x.json: no articles (an empty array)"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as caught:
+            articles(path)
+        assert str(caught.value) == message, text
+    path.write_bytes(b'[\n{"text": "caf\xe9"}]')
+    with pytest.raises(InputError, match=r"x.json: not UTF-8 \(invalid continuation byte\)"):
+        articles(path)
+
+
+def test_a_json_array_is_never_held_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "_BLOCK", 64 * 1024)
+    path = tmp_path / "big.json"
+    path.write_text(
+        json.dumps([{"id": str(i), "text": "word " * 4000 + "🙂"} for i in range(200)]), encoding="utf-8"
+    )
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in read_inputs([path], lambda _: None))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 200
+    assert peak < size / 8, (peak, size)
 
 
 def test_csv_with_quoted_newlines_and_hostile_titles(tmp_path):

@@ -275,7 +275,7 @@ def read_path(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     name = path.name.casefold()
-    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".json")):
+    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz")):
         return read_jsonl(path, meter)
     if name.endswith(_TABLES):
         return read_csv(path, warn, meter)
@@ -373,14 +373,19 @@ def _column_map(columns: list[str], shown: str, line: int) -> dict[str, str]:
     return mapping
 
 
-def _article(record: dict[str, object], mapping: dict[str, str], shown: str, line: int, stem: str) -> Article:
+def _article(
+    record: dict[str, object], mapping: dict[str, str], shown: str, line: int, stem: str, number: int = 0
+) -> Article:
+    """`line` is where the record starts; `number`, if given, names it in a made-up id
+    instead (the items of a JSON array on one line share their line)."""
+
     def get(field: str) -> str:
         value = record.get(mapping.get(field, ""), "")
         return "" if value is None else str(value)
 
     url = get("url") or get(MEDIA_URL)
     return Article(
-        id=get("id").strip() or f"{stem}-{line}",
+        id=get("id").strip() or f"{stem}-{number or line}",
         outlet=get("outlet").strip(),
         url=url.strip(),
         date=get("date").strip(),
@@ -414,19 +419,17 @@ def _opened(path: Path, meter: InputMeter | None = None) -> Iterator[io.Buffered
             meter.read(size)
 
 
-# A file that opens with "[" is most likely one JSON array of articles, not JSON Lines.
-_ARRAY_HINT = (
-    "; this looks like a JSON array: framing reads JSON Lines, one article object per line"
-    " (jq -c '.[]' FILE > FILE.jsonl)"
-)
-
-
 def read_jsonl(path: Path, meter: InputMeter | None = None) -> Iterator[Article]:
-    """Articles one line at a time: a file of any size is never held in memory."""
+    """Articles one line at a time: a file of any size is never held in memory. A file that
+    opens with "[" is one JSON array of articles (what json.dump writes), read an item at
+    a time."""
     shown = path.name
     stem = path.name.split(".")[0]
     count = 0
     with _opened(path, meter) as f:
+        if _opens_array(f, path):
+            yield from _array_articles(f, path)
+            return
         number = 0
         while True:
             try:
@@ -445,20 +448,144 @@ def read_jsonl(path: Path, meter: InputMeter | None = None) -> Iterator[Article]
                 raise InputError(f"{problem} (JSON Lines must be UTF-8)") from e
             if not line.strip():
                 continue
-            array = _ARRAY_HINT if count == 0 and line.lstrip().startswith("[") else ""
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
-                raise InputError(f"{shown}:{number}: not a JSON object ({e.msg}){array}") from e
+                raise InputError(f"{shown}:{number}: not a JSON object ({e.msg})") from e
             if not isinstance(record, dict):
                 raise InputError(
-                    f"{shown}:{number}: each line must be a JSON object, not {type(record).__name__}{array}"
+                    f"{shown}:{number}: each line must be a JSON object, not {type(record).__name__}"
                 )
             mapping = _column_map(list(record), shown, number)
             count += 1
             yield _article(record, mapping, shown, number, stem)
     if count == 0:
         raise InputError(f"{shown}: no articles (empty file)")
+
+
+def _text_blocks(f: io.BufferedReader, path: Path) -> Iterator[str]:
+    """A UTF-8 file as text, a block at a time (a byte-order mark dropped)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    while True:
+        block = _read(f, path)
+        try:
+            text = decoder.decode(block, final=not block)
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path.name}: not UTF-8 ({e.reason}); save the file as UTF-8") from e
+        if text:
+            yield text
+        if not block:
+            return
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_PEEK = 8192  # bytes looked at for the "[" that opens a JSON array
+
+
+def _opens_array(f: io.BufferedReader, path: Path) -> bool:
+    """Whether the file's first character, past a byte-order mark and white space, is "["."""
+    try:
+        head = f.peek(_PEEK)
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"{path}: not a readable gzip file ({e})") from e
+    return head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"[")
+
+
+def _array_articles(f: io.BufferedReader, path: Path) -> Iterator[Article]:
+    shown = path.name
+    stem = path.name.split(".")[0]
+    count = 0
+    for count, (start, item) in enumerate(_array_items(_text_blocks(f, path), shown), 1):
+        if not isinstance(item, dict):
+            raise InputError(
+                f"{shown}:{start}: each item of the array must be a JSON object, not {type(item).__name__}"
+            )
+        yield _article(item, _column_map(list(item), shown, start), shown, start, stem, count)
+    if count == 0:
+        raise InputError(f"{shown}: no articles (an empty array)")
+
+
+def _array_items(rest: Iterator[str], shown: str) -> Iterator[tuple[int, object]]:
+    """The items of the JSON array that `rest` (a file's text, in blocks) holds, each with the
+    line it starts on. One item and a block of text are held at a time; an item is decoded
+    by the json module's own scanner, tried again with more text when the text so far ends
+    inside it."""
+    decoder = json.JSONDecoder()
+    text, at = "", 0
+    # Line breaks before text[counted]: counted on as the items go, since counting from the
+    # start of the text for each item made the reading three times slower.
+    lines, counted = 0, 0
+    ended = False
+
+    def line_at(i: int) -> int:
+        nonlocal lines, counted
+        if i < counted:  # an error inside an item already passed: count it alone
+            return lines + 1 - text.count("\n", i, counted)
+        lines += text.count("\n", counted, i)
+        counted = i
+        return lines + 1
+
+    def more() -> None:
+        """Drop what is read and add a block (at least as long as what is left: an item
+        longer than a block is scanned a few times, not once per block)."""
+        nonlocal text, at, ended, counted
+        line_at(at)
+        text, at, counted = text[at:], 0, 0
+        wanted = max(len(text), 1)
+        added = []
+        while wanted > 0:
+            block = next(rest, "")
+            if not block:
+                ended = True
+                break
+            added.append(block)
+            wanted -= len(block)
+        text += "".join(added)
+
+    def next_mark() -> str:
+        """The next character that is not white space ("" at the end of the file)."""
+        nonlocal at
+        while True:
+            at = _SPACE.match(text, at).end()  # type: ignore[union-attr]  # it matches ""
+            if at < len(text) or ended:
+                return text[at : at + 1]
+            more()
+
+    if next_mark() != "[":  # the caller saw one; the file changed since
+        raise InputError(f"{shown}: a JSON array must open with '['")
+    at += 1
+    first_item = True
+    while True:
+        mark = next_mark()
+        if mark == "]":
+            at += 1
+            break
+        if not first_item:
+            if mark != ",":
+                found = f"found {mark!r}" if mark else "the file ends"
+                raise InputError(f"{shown}:{line_at(at)}: the JSON array needs ',' or ']' here; {found}")
+            at += 1
+            mark = next_mark()
+        if not mark:
+            raise InputError(f"{shown}:{line_at(at)}: the JSON array is not closed: the file ends")
+        while True:
+            try:
+                item, end = decoder.raw_decode(text, at)
+                break
+            except json.JSONDecodeError as e:
+                if ended:
+                    raise InputError(f"{shown}:{line_at(e.pos)}: not JSON ({e.msg})") from e
+                if len(text) - at > MAX_FIELD:
+                    raise InputError(
+                        f"{shown}:{line_at(at)}: not JSON, or an item of more than "
+                        f"{MAX_FIELD // 2**20} MB ({e.msg})"
+                    ) from e
+                more()
+        yield line_at(at), item
+        at = end
+        first_item = False
+    if next_mark():
+        raise InputError(f"{shown}:{line_at(at)}: more after the end of the JSON array")
 
 
 def read_csv(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None) -> Iterator[Article]:
