@@ -10,8 +10,9 @@ import pytest
 
 from framing import corpus
 from framing.config import CompareConfig
-from framing.corpus import InputMeter, decode_article, guess_legacy_encoding, read_inputs, read_path
+from framing.corpus import InputMeter, read_inputs, read_path
 from framing.errors import InputError
+from framing.text_encoding import decode_article, guess_legacy_encoding
 
 from helpers import LEXICONS, SEEDS, render
 
