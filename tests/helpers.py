@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,38 @@ def seed_and_basil_texts() -> list[str]:
         with (SHARED / "corpora" / "basil.jsonl").open(encoding="utf-8") as f:
             texts += [json.loads(line)["text"] for line in f]
     return texts
+
+
+# Beyond the Basic Multilingual Plane: emoji, a musical sign, mathematical letters and
+# digits, CJK extension B, Gothic; and around them what tokens and words turn on.
+ASTRAL_PIECES = [
+    "😀",
+    "🎉",
+    "𝄞",
+    "𝐁",
+    "𝟘",
+    "𠀀",
+    "𐌰",
+    "a",
+    "Б",
+    "7",
+    "'",
+    "’",
+    "-",
+    "‑",
+    " ",
+    "\t",
+    "\n",
+    ".",
+    "_",
+    "\ud800",
+]
+
+
+def astral_texts(n: int = 500) -> list[str]:
+    """Made-up texts of ASTRAL_PIECES, for the table lookups against their regexes."""
+    rng = random.Random(11)
+    return ["".join(rng.choice(ASTRAL_PIECES) for _ in range(rng.randrange(1, 40))) for _ in range(n)]
 
 
 def seed_text(prefix: str) -> str:

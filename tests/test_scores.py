@@ -4,6 +4,7 @@ import gzip
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from framing.document import prepare
 from framing.score.readability import readability
 from framing.score.sentiment import sentiment
 
-from helpers import SHARED, seed_text
+from helpers import SHARED, astral_texts, seed_text
 
 SEED_IDS = ["000", "001", "002", "003", "004"]
 
@@ -123,7 +124,7 @@ APOSTROPHE_EDGES = [
     "don't 'tis rock'n'roll it's we've we'll they're I'd 'v 've' 'll 'r 'Re 'T",
     "end with an apostrophe'",
     "x'\u00a0y and\u2009thin spaces, tabs\tand\nlines",
-    "emoji 🎉 o'clock",  # beyond the table: the regexes
+    "emoji 🎉 o'clock",  # beyond the table
 ]
 
 
@@ -135,6 +136,15 @@ def test_word_list_by_table_equals_textstats_two_substitutions():
         with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as f:
             texts += [json.loads(line)["text"] for line, _ in zip(f, range(1000), strict=False)]
     assert [_words(t) for t in texts] == [_words_by_regex(t) for t in texts]
+
+
+def test_words_and_letters_beyond_the_table_equal_textstats_regexes():
+    from framing.score.readability import _letters, _words, _words_by_regex
+
+    texts = astral_texts()
+    assert [_words(t) for t in texts] == [_words_by_regex(t) for t in texts]
+    # textstat's letter count: white space and punctuation ([^\w\s]) removed.
+    assert [_letters(t) for t in texts] == [len(re.sub(r"[^\w\s]", "", re.sub(r"\s", "", t))) for t in texts]
 
 
 def test_short_sentence_rule_equals_textstats_word_count():

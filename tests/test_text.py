@@ -3,12 +3,22 @@ import json
 import random
 import re
 
+import numpy as np
 import pytest
 
 from framing.clean import clean
-from framing.text import norm_key, sentences, term_tokens, tokens, tokens_and_words, word_count
+from framing.text import (
+    joinable,
+    joinable_gaps,
+    norm_key,
+    sentences,
+    term_tokens,
+    tokens,
+    tokens_and_words,
+    word_count,
+)
 
-from helpers import SEEDS, SHARED, seed_and_basil_texts
+from helpers import SEEDS, SHARED, astral_texts, seed_and_basil_texts
 
 
 def test_tokens_split_on_apostrophes_and_hyphens_and_casefold():
@@ -103,6 +113,28 @@ def test_vectorised_tokens_and_words_equal_the_regexes_on_the_seeds():
         text = path.read_text(encoding="utf-8")
         for t in (text, clean(text).text):
             assert tokens_and_words(t) == (tokens(t), word_count(t)), path.name
+
+
+def test_character_classes_beyond_the_table_are_the_regexes():
+    from framing.text import char_class, code_points
+
+    beyond = "".join(map(chr, [*range(0x10000, 0x10400), *range(0x1D400, 0x1D800), *range(0x1F300, 0x1F700)]))
+    text = beyond + "aБ7 _-'\ud800"  # and some of the table, in one array
+    for pattern in (r"[^\W_]", r"\w", r"[\w\s]", r"[-‐‑'’]"):
+        expected = [re.fullmatch(pattern, c) is not None for c in text]
+        assert char_class(pattern, code_points(text)).tolist() == expected, pattern
+    assert any(re.fullmatch(r"[^\W_]", c) for c in beyond)  # the sample holds letters and not
+
+
+def test_vectorised_tokens_words_and_gaps_equal_the_regexes_beyond_the_table():
+    for t in astral_texts():
+        tokens_and_words.cache_clear()
+        toks, words = tokens_and_words(t)
+        assert (toks, words) == (tokens(t), word_count(t)), t
+        gaps = joinable_gaps(t, np.array(toks.starts, dtype=np.int64), np.array(toks.ends, dtype=np.int64))
+        assert gaps.tolist() == [
+            joinable(t, toks.ends[i], toks.starts[i + 1]) for i in range(len(toks) - 1)
+        ], t
 
 
 @pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="shared corpora not found beside the project")

