@@ -407,3 +407,13 @@ def test_every_form_of_promotion_passes_the_quick_word_check(line):
     text = f"A sentence here.\n{line}In April, troops left.\n"
     assert clean_module._PROMO.search(text)
     assert clean_module.promotions(text), line
+
+
+def test_cleaning_keeps_no_lines_of_its_text_after_it_is_done():
+    """The line splits are for the steps of one text; held on, they weighed on the peak of
+    a huge text while it was scored."""
+    from framing.clean import _line_starts, lines
+
+    cleaned = clean("Headline\nHeadline\nA paragraph of the story.\nRead more: elsewhere\n")
+    assert cleaned.text != cleaned.original  # steps ran and cut
+    assert lines.cache_info().currsize == 0 and _line_starts.cache_info().currsize == 0

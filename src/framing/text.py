@@ -136,7 +136,7 @@ def warm_up() -> None:
         char_table(pattern)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def tokens_and_words(text: str) -> tuple[Tokens, int]:
     """tokens(text) and word_count(text) in one vectorised pass over the code points.
 
@@ -145,9 +145,11 @@ def tokens_and_words(text: str) -> tuple[Tokens, int]:
     of tokens joined by exactly one hyphen or apostrophe. About four times faster than the
     regexes on news text.
 
-    Memoised for the last two texts: cleaning tokenises the text to look for repeated
-    paragraphs, and when it cuts nothing the document is made from that same text. Callers
-    must not change the lists."""
+    Memoised for the last text: cleaning tokenises the text to look for repeated
+    paragraphs, and when it cuts nothing the document is made from that same text. When it
+    cuts, the document's text takes the place of the old one, which is then of no use (two
+    were kept until the next article: on one huge text, the tokens of both at once).
+    Callers must not change the lists."""
     chars = code_points(text)
     if not len(chars):
         return Tokens([], [], []), 0
@@ -211,14 +213,14 @@ _WORD_OR_DOT = re.compile(r"[\w.]")
 _ABBREVIATION_WINDOW = 10  # more than the longest abbreviation (6 characters) and its dot
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in `text`, trimmed of surrounding white space.
 
     A line break always ends a sentence: in the texts we load, lines are paragraphs,
     headlines or captions.
 
-    Memoised for the last two texts, as tokens_and_words is: cleaning splits the text to
+    Memoised for the last text, as tokens_and_words is: cleaning splits the text to
     find a headline repeated as the lede, and the document is made from that same text
     when cleaning cuts nothing. Callers must not change the list.
     """
