@@ -291,10 +291,8 @@ def read_jsonl(path: Path, meter: InputMeter | None = None) -> Iterator[Article]
         while True:
             try:
                 raw = f.readline()
-            except OSError as e:  # gzip.BadGzipFile is an OSError
-                raise InputError(f"{path}: not a readable gzip file ({e})") from e
-            except EOFError as e:
-                raise InputError(f"{path}: not a readable gzip file ({e})") from e
+            except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+                raise _unreadable(path, e) from e
             if not raw:
                 break
             number += 1
@@ -323,16 +321,13 @@ def read_jsonl(path: Path, meter: InputMeter | None = None) -> Iterator[Article]
 def _text_blocks(f: io.BufferedReader, path: Path) -> Iterator[str]:
     """A UTF-8 file as text, a block at a time (a byte-order mark dropped)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    while True:
-        block = _read(f, path)
-        try:
-            text = decoder.decode(block, final=not block)
-        except UnicodeDecodeError as e:
-            raise InputError(f"{path.name}: not UTF-8 ({e.reason}); save the file as UTF-8") from e
-        if text:
-            yield text
-        if not block:
-            return
+    try:
+        for block in _blocks_of(f, path):
+            if text := decoder.decode(block):
+                yield text
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path.name}: not UTF-8 ({e.reason}); save the file as UTF-8") from e
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -344,7 +339,7 @@ def _opens_array(f: io.BufferedReader, path: Path) -> bool:
     try:
         head = f.peek(_PEEK)
     except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
-        raise InputError(f"{path}: not a readable gzip file ({e})") from e
+        raise _unreadable(path, e) from e
     return head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"[")
 
 
@@ -374,10 +369,8 @@ def _array_items(rest: Iterator[str], shown: str) -> Iterator[tuple[int, object]
     lines, counted = 0, 0
     ended = False
 
-    def line_at(i: int) -> int:
+    def line_at(i: int) -> int:  # asked of places in the order they are read
         nonlocal lines, counted
-        if i < counted:  # an error inside an item already passed: count it alone
-            return lines + 1 - text.count("\n", i, counted)
         lines += text.count("\n", counted, i)
         counted = i
         return lines + 1
@@ -462,20 +455,29 @@ def read_csv(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None) 
 def _blocks(path: Path) -> Iterator[bytes]:
     """The file's bytes, decompressed if it is gzip, a block at a time."""
     with _opened(path) as f:
-        while block := _read(f, path):
-            yield block
+        yield from _blocks_of(f, path)
 
 
 _BLOCK = 1 << 20
 
 
-def _read(f: io.BufferedReader, path: Path) -> bytes:
-    try:
-        return f.read(_BLOCK)
-    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
-        if path.name.endswith(".gz"):
-            raise InputError(f"{path}: not a readable gzip file ({e})") from e
-        raise InputError(f"{path}: cannot read ({e})") from e
+def _blocks_of(f: io.BufferedReader, path: Path) -> Iterator[bytes]:
+    """The rest of an open file's bytes, a block at a time."""
+    while True:
+        try:
+            block = f.read(_BLOCK)
+        except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+            raise _unreadable(path, e) from e
+        if not block:
+            return
+        yield block
+
+
+def _unreadable(path: Path, e: Exception) -> InputError:
+    """A read that failed: for gzip, most often a file cut short or not compressed."""
+    if path.name.endswith(".gz"):
+        return InputError(f"{path}: not a readable gzip file ({e})")
+    return InputError(f"{path}: cannot read ({e})")
 
 
 def _csv_rows(stream: io.TextIOWrapper, path: Path) -> Iterator[Article]:
