@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Literal
@@ -52,7 +53,13 @@ def quotations(text: str) -> list[Quote]:
         # Most paragraphs hold no dash: finding that in C skips the regex's look-behind.
         if text.find("–", start, end) >= 0 or text.find("—", start, end) >= 0:
             found += _dash_quotes(text, start, end, marked)
-    return sorted(set(found), key=lambda q: (q.start, -q.end))
+    return in_order(set(found))
+
+
+def in_order(quotes: Iterable[Quote]) -> list[Quote]:
+    """Sorted by start, an outer quotation before the ones it holds: the order reach() and
+    voice() expect."""
+    return sorted(quotes, key=lambda q: (q.start, -q.end))
 
 
 def _mark_quotes(text: str, start: int, end: int) -> list[Quote]:
@@ -95,8 +102,8 @@ def _dash_quotes(text: str, start: int, end: int, marked: list[Quote]) -> list[Q
     # Whether a dash stands inside a marked quotation, by a bisection and the reach of the
     # quotations before it: looking at each took time that grew with the square of a
     # paragraph of many quotations and dashes.
-    in_order = sorted(marked, key=lambda q: (q.start, -q.end))
-    starts, reaches = [q.start for q in in_order], reach(in_order)
+    ordered = in_order(marked)
+    starts, reaches = [q.start for q in ordered], reach(ordered)
     for m in _DASH_OPENER.finditer(text, start, end):
         inner = m.end()
         before = bisect_right(starts, inner)
@@ -117,8 +124,8 @@ _SCARE_PADDING = frozenset(" \t,.;:!?")
 
 
 def reach(quotes: list[Quote]) -> list[int]:
-    """For each quotation, sorted as quotations() returns them, the furthest end among it
-    and the quotations before it."""
+    """For each quotation, sorted by in_order(), the furthest end among it and the
+    quotations before it."""
     return list(accumulate((q.end for q in quotes), max))
 
 
