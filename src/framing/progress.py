@@ -74,27 +74,27 @@ class Progress:
                 transient=True,
                 get_time=_now,
             )
-            self._task = self._bar.add_task(self._stage, total=None, **self._fields())
+            self._task = self._bar.add_task(self._stage, total=None, **self._fields(None))
             # The time shown is the run's, not the bar's (which shows up 2 s or more late).
             self._bar.tasks[0].start_time = self._start
             self._bar.start()
         assert self._task is not None
-        share = self._share if self._stage == _SCORING else None
+        share = self._share if self._stage == _SCORING else None  # shown while scoring only
         # Set on the task itself: update() takes total=None as "leave it", not "unknown".
         self._bar.tasks[0].total = None if share is None else _BAR
         self._bar.update(
             self._task,
             description=self._stage,
             completed=0 if share is None else round(_BAR * share),
-            **self._fields(),
+            **self._fields(share),
         )
 
-    def _fields(self) -> dict[str, Any]:  # rich's update takes them as **fields: Any
-        share, left = "", ""
-        if self._stage == _SCORING and self._share is not None:
-            share = f"{self._share:.0%} read"
-            left = _time_left(_now() - self._start, self._share)
-        return {"share": share, "articles": f"{self._done:,}", "rate": self._rate, "left": left}
+    def _fields(self, share: float | None) -> dict[str, Any]:  # rich's update takes **fields: Any
+        shown = {"articles": f"{self._done:,}", "rate": self._rate, "share": "", "left": ""}
+        if share is not None:
+            shown["share"] = f"{share:.0%} read"
+            shown["left"] = _time_left(_now() - self._start, share)
+        return shown
 
     def wrap(self, warn: Callable[[str], None]) -> Callable[[str], None]:
         """Warnings printed above the bar, not through it."""
