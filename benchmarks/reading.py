@@ -27,23 +27,23 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "allsides-10k.jsonl.gz"
+from run import _OWN_PEAK, corpus_records  # the same distinct copies, the same peak
+
 COLUMNS = ["stories_id", "media_name", "url", "publish_date", "title", "text"]
 
 # Each is run as `python -c CODE PATH`; it prints the records read, the seconds and the
-# peak RSS in kB (VmHWM: getrusage would count the peak of this process, which started it).
-_TIMED = """
-import sys, time
-from pathlib import Path
-path = Path(sys.argv[1])
-start = time.perf_counter()
-{body}
-seconds = time.perf_counter() - start
-with open("/proc/self/status") as f:
-    peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
-print(n, seconds, peak)
-"""
+# process's own peak RSS in kB (run.py's own_peak: getrusage would count the peak of this
+# process, which started it).
+_TIMED = (
+    "import resource, sys, time\n"
+    "from pathlib import Path\n"
+    f"{_OWN_PEAK}"
+    "path = Path(sys.argv[1])\n"
+    "start = time.perf_counter()\n"
+    "{body}\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(n, seconds, own_peak())\n"
+)
 BARE_JSONL = """
 import gzip, json
 opened = gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else path.open(encoding="utf-8")
@@ -78,24 +78,19 @@ n = sum(1 for _ in read_path(path, lambda _: None))
 
 
 def records(n: int) -> list[dict[str, str]]:
-    """The first n articles, the corpus repeated with each copy made distinct."""
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
-        source = [json.loads(line) for line in f]
-    out = []
-    for i in range(n):
-        r = source[i % len(source)]
-        copy = i // len(source)
-        out.append(
-            {
-                "stories_id": r["id"] + (f"-{copy}" if copy else ""),
-                "media_name": r["outlet"],
-                "url": r["source_url"],
-                "publish_date": r["date"],
-                "title": r["title"],
-                "text": f"Copy {copy} of this report.\n{r['text']}" if copy else r["text"],
-            }
-        )
-    return out
+    """run.py's corpus (the first n articles, each copy made distinct), under Media Cloud's
+    column names."""
+    return [
+        {
+            "stories_id": r["id"],
+            "media_name": r["outlet"],
+            "url": r["source_url"],
+            "publish_date": r["date"],
+            "title": r["title"],
+            "text": r["text"],
+        }
+        for r in corpus_records(n)
+    ]
 
 
 def write(folder: Path, n: int) -> list[Path]:

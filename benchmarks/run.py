@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,18 +38,24 @@ CORPUS = PROJECT.parent / "shared" / "corpora" / "allsides-10k.jsonl.gz"
 EXTRA: list[str] = []  # options added to every framing compare (--no-keyness)
 
 
-def make_corpus(path: Path, n: int) -> int:
-    """The first n articles, repeating the corpus with distinct copies; returns the word count."""
+def corpus_records(n: int) -> Iterator[dict[str, str]]:
+    """The first n articles, repeating the corpus with distinct copies."""
     with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
         source = [json.loads(line) for line in f]
+    for i in range(n):
+        record = dict(source[i % len(source)])
+        copy = i // len(source)
+        if copy:
+            record["id"] = f"{record['id']}-{copy}"
+            record["text"] = f"Copy {copy} of this report.\n{record['text']}"
+        yield record
+
+
+def make_corpus(path: Path, n: int) -> int:
+    """corpus_records(n) as gzipped JSON Lines; returns the word count."""
     words = 0
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as f:
-        for i in range(n):
-            record = dict(source[i % len(source)])
-            copy = i // len(source)
-            if copy:
-                record["id"] = f"{record['id']}-{copy}"
-                record["text"] = f"Copy {copy} of this report.\n{record['text']}"
+        for record in corpus_records(n):
             words += len(record["text"].split())
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return words
