@@ -15,6 +15,7 @@ from framing.compare import BY_CHOICES
 from framing.config import CompareConfig, KeynessConfig
 from framing.errors import FramingError, LexiconError, Problem
 from framing.resources import bundled
+from framing.spool import spooled
 
 app = typer.Typer(
     add_completion=False,
@@ -94,8 +95,8 @@ def compare(
     inputs: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Folders of .txt files (with an optional manifest.csv), .jsonl or .csv files. "
-            "Default: the bundled seed articles.",
+            help="Folders of .txt files (with an optional manifest.csv), .jsonl, .json or .csv "
+            "files (also gzipped), or - for standard input. Default: the bundled seed articles.",
             show_default=False,
         ),
     ] = None,
@@ -144,40 +145,43 @@ def compare(
     try:
         if by not in BY_CHOICES:
             raise FramingError(f"--by must be one of {', '.join(BY_CHOICES)}, not {by!r}")
-        paths = tuple(inputs) if inputs else (bundled("seeds"),)
-        report_name = name or ("seeds" if not inputs else paths[0].name.split(".")[0] or "report")
-        if not report_name or "/" in report_name or report_name.startswith("."):
-            raise FramingError(f"--name {report_name!r} is not a plain file name")
-        by_value = next(choice for choice in BY_CHOICES if choice == by)
-        config = CompareConfig(
-            paths,
-            lexicons or bundled("lexicons"),
-            out,
-            report_name,
-            by_value,
-            jobs=jobs or os.cpu_count() or 1,
-            cache=None if no_cache else (cache_path or cache.default_path()),
-            keyness=_keyness(prior, background, variance, pair, stop_words, top, min_count)
-            if keyness
-            else None,
+        keyness_config = (
+            _keyness(prior, background, variance, pair, stop_words, top, min_count) if keyness else None
         )
-        tally = Tally()
+        with spooled(tuple(inputs) if inputs else (bundled("seeds"),)) as paths:
+            # A copy of standard input is named stdin.jsonl (or .csv, …): the report, "stdin".
+            report_name = name or ("seeds" if not inputs else paths[0].name.split(".")[0] or "report")
+            if not report_name or "/" in report_name or report_name.startswith("."):
+                raise FramingError(f"--name {report_name!r} is not a plain file name")
+            by_value = next(choice for choice in BY_CHOICES if choice == by)
+            config = CompareConfig(
+                paths,
+                lexicons or bundled("lexicons"),
+                out,
+                report_name,
+                by_value,
+                jobs=jobs or os.cpu_count() or 1,
+                cache=None if no_cache else (cache_path or cache.default_path()),
+                keyness=keyness_config,
+            )
+            tally = Tally()
 
-        def warn(message: str) -> None:
-            if tally.show(message):
-                printed(message)
+            def warn(message: str) -> None:
+                if tally.show(message):
+                    printed(message)
 
-        with Progress() as progress:
-            printed = progress.wrap(_warn)
-            try:
-                result, written = write_comparison(
-                    config, warn=warn, progress=progress.advance, stage=progress.stage
-                )
-            finally:
-                for kind, n in tally.hidden():
-                    printed(
-                        f"… and {n:,} more like “{kind}” (the report counts them; its JSON lists every one)"
+            with Progress() as progress:
+                printed = progress.wrap(_warn)
+                try:
+                    result, written = write_comparison(
+                        config, warn=warn, progress=progress.advance, stage=progress.stage
                     )
+                finally:
+                    for kind, n in tally.hidden():
+                        printed(
+                            f"… and {n:,} more like “{kind}” "
+                            "(the report counts them; its JSON lists every one)"
+                        )
     except FramingError as e:
         _fail(e)
         return
@@ -270,17 +274,18 @@ def lexicon_suggest(
     try:
         if by not in BY_CHOICES:
             raise FramingError(f"--by must be one of {', '.join(BY_CHOICES)}, not {by!r}")
-        paths = tuple(inputs) if inputs else (bundled("seeds"),)
-        config = CompareConfig(
-            paths,
-            lexicons or bundled("lexicons"),
-            Path("."),
-            "suggest",
-            next(choice for choice in BY_CHOICES if choice == by),
-            jobs=jobs or os.cpu_count() or 1,
-            keyness=_keyness(prior, background, variance, None, stop_words, top, min_count),
-        )
-        result = run(config, warn=_warn)
+        keyness_config = _keyness(prior, background, variance, None, stop_words, top, min_count)
+        with spooled(tuple(inputs) if inputs else (bundled("seeds"),)) as paths:
+            config = CompareConfig(
+                paths,
+                lexicons or bundled("lexicons"),
+                Path("."),
+                "suggest",
+                next(choice for choice in BY_CHOICES if choice == by),
+                jobs=jobs or os.cpu_count() or 1,
+                keyness=keyness_config,
+            )
+            result = run(config, warn=_warn)
     except FramingError as e:
         _fail(e)
         return
