@@ -3,6 +3,10 @@
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -263,3 +267,35 @@ def test_the_kind_of_each_warning():
         == "duplicate article id … (…); kept as …"
     )
     assert kind("ru.txt: not UTF-8; read as cp1251 (detected)") == "not UTF-8; read as cp1251 (…)"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
+def test_ctrl_c_says_no_report_was_written_and_exits_130(tmp_path):
+    # A real signal to a real process: Typer, not framing, sees a KeyboardInterrupt that
+    # leaves the command, and ends the run silently. Standard input held open keeps the
+    # run waiting at a known point (copying it) until the signal comes.
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "framing", "compare", "-", "--out", str(tmp_path / "out"), "--no-cache"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not inherited as ignored
+    )
+    try:
+        run.stdin.write(b'{"id": "1", "outlet": "RT", "text": "The bloc, he claimed."}\n')
+        run.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not any(scratch.iterdir()):  # the copy of standard input has begun
+            assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
+            time.sleep(0.05)
+        run.send_signal(signal.SIGINT)
+        _, stderr = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    assert run.returncode == 130
+    assert stderr.decode().splitlines() == ["interrupted: no report written"]
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "out").exists()

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -84,6 +83,16 @@ def _fail(error: FramingError) -> None:
     else:
         typer.echo(f"error: {error}", err=True)
     raise typer.Exit(EXIT_USER_ERROR)
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+
+
+def _interrupted(what: str) -> NoReturn:
+    # Caught here, inside the command: Typer turns a KeyboardInterrupt that reaches it into
+    # a silent exit (0.16 and later) or "Aborted!" with status 1 (before).
+    typer.echo(f"interrupted: {what}", err=True)
+    raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def _warn(message: str) -> None:
@@ -185,6 +194,8 @@ def compare(
     except FramingError as e:
         _fail(e)
         return
+    except KeyboardInterrupt:
+        _interrupted("no report written")
     for path in written:
         typer.echo(f"wrote {path}")
     if config.cache:
@@ -289,6 +300,8 @@ def lexicon_suggest(
     except FramingError as e:
         _fail(e)
         return
+    except KeyboardInterrupt:
+        _interrupted("no suggestions printed")
     typer.echo(suggestions(result, top), nl=False)
 
 
@@ -411,8 +424,4 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("interrupted: no report written", err=True)
-        sys.exit(130)
+    app()
