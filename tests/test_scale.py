@@ -934,6 +934,25 @@ def _exit_3(task: int) -> int:
     return task
 
 
+def test_each_batch_scored_is_told_with_the_share_read_with_it(tmp_path, monkeypatch):
+    # The next batch is read before this one is handed on: the share read by then would
+    # run a batch ahead (and a gzip block ahead, once the whole of a small file).
+    monkeypatch.setattr(pipeline, "READ_BATCH", 3)
+    lines = [
+        json.dumps({"id": str(i), "outlet": "RT", "text": f"Article {i} says the bloc {'grew ' * i}."}) + "\n"
+        for i in range(10)
+    ]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(lines), encoding="utf-8")
+    told: list[tuple[int, float | None]] = []
+    compare(
+        _config(jsonl, tmp_path, keyness=None, cache=None),
+        progress=lambda n, share: told.append((n, share)),
+    )
+    total = sum(map(len, lines))
+    assert told == [(3, sum(map(len, lines[:k])) / total) for k in (3, 6, 9)] + [(1, 1.0)]
+
+
 def test_compare_says_when_it_moves_from_scoring_to_comparing_and_writing(corpus, tmp_path):
     stages: list[str] = []
     scored: list[int] = []

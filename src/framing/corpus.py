@@ -253,6 +253,12 @@ def _article(
     )
 
 
+# Decompressed bytes per hand-over from ISA-L's thread, which reads 8 of them ahead from
+# disk: with its default of 1 MB the share read moved in steps of 8 MB of a compressed
+# file, a third of a 23 MB export at a time. Reading is as fast with this size.
+_GZIP_BLOCK = 1 << 17
+
+
 @contextmanager
 def _opened(path: Path, meter: InputMeter | None = None) -> Iterator[io.BufferedReader]:
     """The file's bytes, decompressed if it is gzip: by ISA-L, in a thread of its own that
@@ -267,7 +273,9 @@ def _opened(path: Path, meter: InputMeter | None = None) -> Iterator[io.Buffered
         if meter:
             meter.reading(disk)
         if path.name.endswith(".gz"):
-            reader: io.BufferedReader = igzip_threaded.open(disk, "rb", threads=1)  # type: ignore[no-untyped-call]
+            reader: io.BufferedReader = igzip_threaded.open(  # type: ignore[no-untyped-call]
+                disk, "rb", threads=1, block_size=_GZIP_BLOCK
+            )
             with reader:
                 yield reader
         else:

@@ -395,7 +395,7 @@ def run(
         meter = InputMeter(config.inputs)
         articles = read_inputs(list(config.inputs), note, meter)
         want_terms = vocabulary is not None
-        told = (lambda n: progress(n, meter.share())) if progress else None
+        told = (progress, meter.share) if progress else None
         for result in _scored(articles, scorer, store, workers, note, counts, want_terms, told):
             counts["articles"] += 1
             counts["unknown"] += result.tag.type == "unknown"
@@ -544,11 +544,14 @@ def _scored(
     note: Callable[[str], None],
     counts: dict[str, int],
     want_terms: bool,
-    progress: Callable[[int], None] | None,
+    progress: tuple[Progress, Callable[[], float | None]] | None,
 ) -> Iterator[ArticleResult]:
     """Every article's result, in input order, a batch at a time. The next batch goes to
     the workers before this one's results are stored and handed on, so the workers score
-    while this process writes the store and the report."""
+    while this process writes the store and the report.
+
+    `progress`: told of each batch finished, with the share of the input read when that
+    batch was read (the share now counts the next batch too, read ahead)."""
     pending: _Batch | None = None
     # Hits that outlived a lexicon edit, stored again under the current version at the end
     # of the run in one transaction, in key order: a batch's rows lie on pages all over
@@ -560,10 +563,12 @@ def _scored(
     while True:
         batch = list(islice(articles, READ_BATCH))
         following = _submit(batch, scorer, store, edits, workers, want_terms) if batch else None
+        if following is not None and progress:
+            following.read = progress[1]()
         if pending is not None:
             yield from _finish(pending, scorer, store, note, counts, carried)
             if progress:
-                progress(pending.size)
+                progress[0](pending.size, pending.read)
         if following is None:
             if store and carried:
                 store.write((), carried, ())
@@ -577,6 +582,7 @@ class _Batch:
     empty: list[Article]  # no text: skipped (noted when the batch is finished, in order)
     slots: list[_Slot]
     outcomes: Iterator[Outcome]  # of the slots with a task, in order
+    read: float | None = None  # the share of the input read with this batch, if known
 
 
 def _submit(
