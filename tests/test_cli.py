@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
+from framing.corpus import read_inputs
 
 from helpers import LEXICONS, SEEDS
 
@@ -269,33 +271,84 @@ def test_the_kind_of_each_warning():
     assert kind("ru.txt: not UTF-8; read as cp1251 (detected)") == "not UTF-8; read as cp1251 (…)"
 
 
-@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
-def test_ctrl_c_says_no_report_was_written_and_exits_130(tmp_path):
-    # A real signal to a real process: Typer, not framing, sees a KeyboardInterrupt that
-    # leaves the command, and ends the run silently. Standard input held open keeps the
-    # run waiting at a known point (copying it) until the signal comes.
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    run = subprocess.Popen(
-        [sys.executable, "-m", "framing", "compare", "-", "--out", str(tmp_path / "out"), "--no-cache"],
-        stdin=subprocess.PIPE,
+def _framing(*args: str, **options) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "framing", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "TMPDIR": str(scratch)},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not inherited as ignored
+        **options,
     )
+
+
+def _wait_for(found, run: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not found():
+        assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends signals")
+@pytest.mark.parametrize(
+    ("sent", "status", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_ctrl_c_or_sigterm_says_no_report_was_written(tmp_path, sent, status, said):
+    # A real signal to a real process: Typer, not framing, sees a KeyboardInterrupt that
+    # leaves the command, and ends the run silently; SIGTERM killed it outright. Standard
+    # input held open keeps the run waiting at a known point (copying it).
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    run = _framing(
+        "compare", "-", "--out", str(tmp_path / "out"), "--no-cache",
+        stdin=subprocess.PIPE, env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
     try:
         run.stdin.write(b'{"id": "1", "outlet": "RT", "text": "The bloc, he claimed."}\n')
         run.stdin.flush()
-        deadline = time.monotonic() + 60
-        while not any(scratch.iterdir()):  # the copy of standard input has begun
-            assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
-            time.sleep(0.05)
-        run.send_signal(signal.SIGINT)
+        _wait_for(lambda: any(scratch.iterdir()), run)  # the copy of standard input has begun
+        run.send_signal(sent)
         _, stderr = run.communicate(timeout=60)
     finally:
         run.kill()
-    assert run.returncode == 130
-    assert stderr.decode().splitlines() == ["interrupted: no report written"]
+    assert run.returncode == status
+    assert stderr.decode().splitlines() == [f"{said}: no report written"]
     assert list(scratch.iterdir()) == []
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends signals")
+def test_sigterm_while_scoring_stops_the_workers_and_leaves_no_file(tmp_path):
+    # Killed outright, the run left its report's temporary file in the output folder, and
+    # its workers printed broken-pipe tracebacks.
+    seeds = [{"id": a.id, "outlet": a.outlet, "url": a.url, "text": a.text} for a in read_inputs([SEEDS])]
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for copy in range(400):
+            for record in seeds:
+                f.write(json.dumps({**record, "id": f"{record['id']}-{copy}"}) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    run = _framing("compare", str(corpus), "--out", str(out), "--no-cache", "--jobs", "2")
+    try:
+        _wait_for(lambda: any(out.iterdir()), run)  # the report's JSON is being written
+        workers = _children(run.pid)
+        assert len(workers) == 2
+        run.send_signal(signal.SIGTERM)
+        _, stderr = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    assert (run.returncode, stderr.decode()) == (143, "terminated: no report written\n")
+    assert list(out.iterdir()) == []
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the run"
+        time.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += map(int, children)
+    return found

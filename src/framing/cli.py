@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -85,14 +86,29 @@ def _fail(error: FramingError) -> None:
     raise typer.Exit(EXIT_USER_ERROR)
 
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+# 128 + the signal's number, as a shell reports a command the signal stopped.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-def _interrupted(what: str) -> NoReturn:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's time limit, `kill`, `timeout`, `docker stop`), raised where
+    the run is, so that it stops as after Ctrl-C: workers stopped, temporary files removed.
+    Killed outright, the run left a report's temporary file in the output folder and its
+    workers printed broken-pipe tracebacks."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated
+
+
+def _interrupted(stop: KeyboardInterrupt, what: str) -> NoReturn:
     # Caught here, inside the command: Typer turns a KeyboardInterrupt that reaches it into
     # a silent exit (0.16 and later) or "Aborted!" with status 1 (before).
-    typer.echo(f"interrupted: {what}", err=True)
-    raise typer.Exit(EXIT_INTERRUPTED)
+    terminated = isinstance(stop, Terminated)
+    typer.echo(f"{'terminated' if terminated else 'interrupted'}: {what}", err=True)
+    raise typer.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
 
 
 def _warn(message: str) -> None:
@@ -194,8 +210,8 @@ def compare(
     except FramingError as e:
         _fail(e)
         return
-    except KeyboardInterrupt:
-        _interrupted("no report written")
+    except KeyboardInterrupt as stop:
+        _interrupted(stop, "no report written")
     for path in written:
         typer.echo(f"wrote {path}")
     if config.cache:
@@ -300,8 +316,8 @@ def lexicon_suggest(
     except FramingError as e:
         _fail(e)
         return
-    except KeyboardInterrupt:
-        _interrupted("no suggestions printed")
+    except KeyboardInterrupt as stop:
+        _interrupted(stop, "no suggestions printed")
     typer.echo(suggestions(result, top), nl=False)
 
 
@@ -424,4 +440,5 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
+    signal.signal(signal.SIGTERM, _raise_terminated)
     app()

@@ -31,8 +31,10 @@ def can_fork() -> bool:
 
 def ignore_interrupts() -> None:
     """For a worker's initializer: the parent handles Ctrl-C and stops the pool; workers
-    must not print tracebacks."""
+    must not print tracebacks. Pool.terminate() stops them with SIGTERM, which must end
+    them at once, whatever the parent made of it (the CLI raises an exception)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class Pool:
