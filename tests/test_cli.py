@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -215,6 +216,82 @@ def test_damage_inside_the_store_ends_a_run_with_advice_and_cache_info_finds_it(
     assert "every page checked; 0 article results" in info.output
     assert store.with_name(store.name + ".broken").read_bytes() == bytes(data)
     assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+
+
+def _foreign_database(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE items (title TEXT)")
+    db.execute("INSERT INTO items VALUES ('a paper')")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.mkdir(), "not a file; --cache takes the path of a result store file"),
+        (
+            lambda p: p.write_text("my notes, not a database"),
+            "not a result store (not an SQLite file), left as it is; give --cache another path",
+        ),
+        (
+            lambda p: p.write_bytes(bytes(4096)),  # zeros: not even SQLite's header
+            "not a result store (not an SQLite file), left as it is; give --cache another path",
+        ),
+        (
+            _foreign_database,
+            "not a framing result store (it has tables items), left as it is; give --cache another path",
+        ),
+    ],
+)
+def test_what_is_not_a_store_is_never_moved_written_or_deleted(tmp_path, make, said):
+    # --cache given a folder, a file or another program's database by mistake. A damaged
+    # store is moved aside and `cache clear` deletes one: framing did both to these, and
+    # wrote its tables into the other database.
+    given = tmp_path / "given"
+    make(given)
+
+    def snapshot() -> object:
+        if given.is_dir():
+            return sorted(p.name for p in given.iterdir())
+        return given.read_bytes()
+
+    before = snapshot()
+    for args in (
+        ("compare", "--out", str(tmp_path / "out"), "--cache", str(given)),
+        ("cache", "info", "--cache", str(given)),
+        ("cache", "clear", "--cache", str(given)),
+    ):
+        r = invoke(*args)
+        _fails_cleanly(r, f"error: {given}: {said}")
+        assert snapshot() == before, args
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["given"], args  # no .broken, no WAL
+    assert (
+        invoke("compare", "--out", str(tmp_path / "out"), "--cache", str(given), "--no-cache").exit_code == 0
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="a folder where no file can be made")
+def test_a_store_that_cannot_be_made_is_an_error_not_a_traceback(tmp_path):
+    r = invoke("compare", "--out", str(tmp_path), "--cache", "/proc/framing-store.sqlite")
+    _fails_cleanly(
+        r, "error: /proc/framing-store.sqlite: cannot open the result store (unable to open database file)"
+    )
+
+
+def test_an_empty_file_or_a_store_with_no_tables_yet_is_taken_as_a_new_store(tmp_path):
+    def no_tables(path: Path) -> None:
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA user_version = 1")  # written: an SQLite file, with its header
+        db.close()
+        assert path.read_bytes().startswith(b"SQLite format 3\0")
+
+    for name, make in (("empty", lambda p: p.write_bytes(b"")), ("no tables", no_tables)):
+        store = tmp_path / name
+        make(store)
+        assert invoke("compare", "--out", str(tmp_path / "out"), "--cache", str(store)).exit_code == 0
+        assert invoke("cache", "clear", "--cache", str(store)).stdout == f"removed {store}\n"
+        assert not store.exists()
 
 
 def test_cache_info_says_what_the_store_holds(tmp_path):

@@ -462,14 +462,6 @@ def test_a_store_left_by_a_killed_run_with_damage_inside_is_moved_aside_with_its
     db.close()
 
 
-def test_garbage_in_place_of_the_store_is_not_trusted(corpus, tmp_path):
-    store = tmp_path / "store.sqlite"
-    store.write_bytes(b"not a database at all" * 100)
-    result = render(_config(corpus, tmp_path, cache=store))
-    assert any("the cache was unreadable" in w for w in result.warnings)
-    assert result.result.rescored == 7
-
-
 @pytest.fixture
 def previous_report(tmp_path: Path) -> Callable[[], None]:
     """A report of an earlier run in the output folder, and the check that after a failed

@@ -42,10 +42,12 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,9 @@ CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT
 CREATE TABLE IF NOT EXISTS reports (article BLOB PRIMARY KEY, key BLOB NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS keyness_examples (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 """
+# Every table a store of any schema holds (schema 2 moved its hits through hits_schema_2).
+_OWN_TABLES = frozenset([*re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _TABLES), "hits_schema_2"])
+_SQLITE_HEADER = b"SQLite format 3\0"
 _COUNTED = (
     "base",
     "hits",
@@ -414,6 +419,37 @@ def _full_check_due(path: Path) -> bool:
     return False
 
 
+def check_may_be_store(path: Path) -> None:
+    """Raise StoreError unless nothing is at `path`, or a file that may be a result store:
+    empty, or an SQLite file. A damaged store is moved aside, and `cache clear` deletes
+    one: neither may happen to a folder, or to a file of the user's given by mistake."""
+    try:
+        if not path.exists():
+            return
+        if not path.is_file():
+            raise StoreError(f"{path}: not a file; --cache takes the path of a result store file")
+        with path.open("rb") as f:
+            header = f.read(len(_SQLITE_HEADER))
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read the result store ({e.strerror or e})") from e
+    if header and header != _SQLITE_HEADER:
+        raise StoreError(
+            f"{path}: not a result store (not an SQLite file), left as it is; give --cache another path"
+        )
+
+
+def _check_own_tables(db: sqlite3.Connection, path: Path) -> None:
+    """Raise StoreError if the database holds a table no result store has: another
+    program's database, given by mistake, which framing must not write into."""
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    foreign = sorted(t for t in tables - _OWN_TABLES if not t.startswith("sqlite_"))
+    if foreign:
+        raise StoreError(
+            f"{path}: not a framing result store (it has tables {', '.join(foreign[:5])}), "
+            "left as it is; give --cache another path"
+        )
+
+
 class Store:
     """The result store at `path`. A store that is cut short, or that fails SQLite's
     quick_check when one is due (see _open), is moved aside and rebuilt; `check_all` runs
@@ -427,8 +463,13 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise OutputError(f"{path.parent}: cannot create the cache folder ({e.strerror or e})") from e
+        check_may_be_store(path)
         try:
             self.db = self._open()
+        except sqlite3.OperationalError as e:
+            # Not damage: it cannot be created here, is locked, or the disk failed. Moving it
+            # aside would take a store another run has open.
+            raise StoreError(f"{path}: cannot open the result store ({e})") from e
         except sqlite3.DatabaseError as e:
             # Unreadable or inconsistent: keep it for inspection, start afresh.
             aside = path.with_name(path.name + ".broken")
@@ -449,6 +490,7 @@ class Store:
         full_check = self.check_all or _full_check_due(self.path)
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
+            _check_own_tables(db, self.path)  # first: even the journal mode is written to the file
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             # 64 MB of pages (SQLite's default is 2 MB): the keys are hashes, so every insert
@@ -652,7 +694,15 @@ class Store:
 
 
 def clear(path: Path) -> bool:
-    """Delete the store at `path` (with SQLite's side files). True if there was one."""
+    """Delete the store at `path` (with SQLite's side files). True if there was one; raises
+    StoreError, deleting nothing, if what is there is not a store."""
+    check_may_be_store(path)
+    if path.is_file():
+        try:
+            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+                _check_own_tables(db, path)
+        except sqlite3.DatabaseError:
+            pass  # damaged, or locked: an SQLite file at a store's path, deleted as before
     found = False
     for suffix in ("", "-wal", "-shm", "-journal"):
         p = path.with_name(path.name + suffix)

@@ -395,7 +395,12 @@ def cache_clear(cache_path: CacheOption = None) -> None:
     from framing import cache
 
     path = cache_path or cache.default_path()
-    typer.echo(f"removed {path}" if cache.clear(path) else f"no result store at {path}")
+    try:
+        removed = cache.clear(path)
+    except FramingError as e:
+        _fail(e)
+        return
+    typer.echo(f"removed {path}" if removed else f"no result store at {path}")
 
 
 @cache_app.command("info")
