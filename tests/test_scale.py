@@ -963,3 +963,57 @@ def test_compare_says_when_it_moves_from_scoring_to_comparing_and_writing(corpus
     stages.clear()
     compare(_config(corpus, tmp_path, keyness=None), stage=stages.append)
     assert stages == ["writing the report"]  # nothing to compare across the corpus
+
+
+# ---- how many workers --jobs 0 starts -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("v2", "v1", "quota"),
+    [
+        ("max 100000\n", None, None),
+        ("200000 100000\n", None, 2),
+        ("150000 100000\n", None, 2),  # one and a half CPUs: a second worker still helps
+        ("50000 100000\n", None, 1),
+        ("garbled\n", None, None),
+        (None, ("-1\n", "100000\n"), None),
+        (None, ("300000\n", "100000\n"), 3),
+        (None, ("100000\n", "0\n"), None),
+        (None, None, None),  # neither: no cgroup limit known
+    ],
+)
+def test_the_cgroup_quota_in_cpus(tmp_path, monkeypatch, v2, v1, quota):
+    v2_path = tmp_path / "cpu.max"
+    v1_paths = (tmp_path / "cpu.cfs_quota_us", tmp_path / "cpu.cfs_period_us")
+    if v2 is not None:
+        v2_path.write_text(v2)
+    for path, text in zip(v1_paths, v1 or (), strict=False):
+        path.write_text(text)
+    monkeypatch.setattr(processes, "_CGROUP_V2", v2_path)
+    monkeypatch.setattr(processes, "_CGROUP_V1", v1_paths)
+    assert processes._cgroup_cpu_quota() == quota
+
+
+def test_jobs_0_counts_the_cpus_this_run_may_use_not_the_machines(monkeypatch):
+    # A cluster job given 2 of a node's 64 cores.
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {3, 17}, raising=False)
+    monkeypatch.setattr(processes, "_cgroup_cpu_quota", lambda: None)
+    assert processes.usable_cpus() == 2
+    monkeypatch.setattr(processes, "_cgroup_cpu_quota", lambda: 1)  # and a container's quota
+    assert processes.usable_cpus() == 1
+    monkeypatch.delattr(os, "sched_getaffinity")  # macOS: the machine's count, less the quota
+    monkeypatch.setattr(processes, "_cgroup_cpu_quota", lambda: None)
+    assert processes.usable_cpus() == 64
+
+
+@pytest.mark.skipif(not shutil.which("taskset"), reason="taskset sets a process's CPUs")
+def test_a_process_limited_to_one_cpu_starts_one_worker():
+    import subprocess
+    import sys
+
+    code = "from framing.processes import usable_cpus; print(usable_cpus())"
+    done = subprocess.run(
+        ["taskset", "-c", "0", sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "1\n"

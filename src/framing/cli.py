@@ -4,7 +4,6 @@ on stderr and exit code 2; no traceback reaches the user."""
 from __future__ import annotations
 
 import gc
-import os
 import signal
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -14,6 +13,7 @@ import typer
 from framing.compare import BY_CHOICES
 from framing.config import CompareConfig, KeynessConfig
 from framing.errors import FramingError, LexiconError, Problem
+from framing.processes import usable_cpus
 from framing.resources import bundled
 from framing.spool import spooled
 
@@ -144,7 +144,9 @@ def compare(
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", help="Worker processes for scoring. 0: one per CPU.", min=0),
+        typer.Option(
+            "--jobs", "-j", help="Worker processes for scoring. 0: one per CPU this run may use.", min=0
+        ),
     ] = 0,
     cache_path: CacheOption = None,
     no_cache: Annotated[
@@ -185,7 +187,7 @@ def compare(
                 out,
                 report_name,
                 by_value,
-                jobs=jobs or os.cpu_count() or 1,
+                jobs=jobs or usable_cpus(),
                 cache=None if no_cache else (cache_path or cache.default_path()),
                 keyness=keyness_config,
             )
@@ -289,7 +291,9 @@ def lexicon_suggest(
     background: BackgroundOption = None,
     variance: VarianceOption = "monroe",
     stop_words: StopOption = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes. 0: one per CPU.", min=0)] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes. 0: one per CPU this run may use.", min=0)
+    ] = 0,
 ) -> None:
     """Print candidate lexicon lines: each group's most distinctive terms that no lexicon has.
 
@@ -309,7 +313,7 @@ def lexicon_suggest(
                 Path("."),
                 "suggest",
                 next(choice for choice in BY_CHOICES if choice == by),
-                jobs=jobs or os.cpu_count() or 1,
+                jobs=jobs or usable_cpus(),
                 keyness=keyness_config,
             )
             result = run(config, warn=_warn)

@@ -10,9 +10,12 @@ a lost task.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 from framing.errors import WorkerError
@@ -21,6 +24,38 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 WATCH_EVERY = 1.0  # seconds without a result between checks that every worker lives
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may use: --jobs 0 starts one worker each. os.cpu_count() is
+    the machine's: a cluster job given 2 of a node's 64 cores (an affinity mask), or a
+    container limited to 2 CPUs (a cgroup quota), would start 64 workers, no faster than
+    2 and each holding its own dictionaries and memos."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on macOS or Windows
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    return max(1, min(cpus, quota) if quota else cpus)
+
+
+_CGROUP_V2 = Path("/sys/fs/cgroup/cpu.max")  # "max 100000", or "200000 100000": 2 CPUs
+_CGROUP_V1 = (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us"))
+
+
+def _cgroup_cpu_quota() -> int | None:
+    """The CPUs the process's cgroup may use in a period, rounded up; None if unlimited
+    or unknown."""
+    try:
+        if _CGROUP_V2.exists():
+            quota, period = _CGROUP_V2.read_text().split()[:2]
+        else:
+            quota, period = (p.read_text().strip() for p in _CGROUP_V1)
+        if quota in ("max", "-1"):
+            return None
+        return math.ceil(int(quota) / int(period))
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 def can_fork() -> bool:
