@@ -1017,3 +1017,38 @@ def test_a_process_limited_to_one_cpu_starts_one_worker():
         ["taskset", "-c", "0", sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout == "1\n"
+
+
+# ---- signals held back for a few steps -------------------------------------------------------
+
+
+def test_ctrl_c_waits_for_the_end_of_a_deferred_block_then_acts():
+    steps = []
+    with pytest.raises(KeyboardInterrupt), processes.signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append("the block goes on")
+    assert steps == ["the block goes on"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was
+
+
+def test_sigterm_waits_too_and_reaches_the_handler_there_was():
+    class Stopped(Exception):
+        pass
+
+    def stop(_number: int, _frame: object) -> None:
+        raise Stopped
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        steps = []
+        with pytest.raises(Stopped), processes.signals_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGTERM)  # twice: acted on once
+            steps.append("the block goes on")
+        assert steps == ["the block goes on"]
+        assert signal.getsignal(signal.SIGTERM) is stop
+        with processes.signals_deferred():  # no signal: nothing happens after
+            steps.append("quiet")
+        assert steps[-1] == "quiet"
+    finally:
+        signal.signal(signal.SIGTERM, before)

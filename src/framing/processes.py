@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,6 +63,30 @@ def can_fork() -> bool:
     """Forked workers inherit what the parent loaded; where fork is not offered (Windows),
     the work stays in this process."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends, then act as they would have. For the
+    steps that must happen together: a temporary file made and recorded for removal (a
+    signal in between left it behind), a report's two renames (in between, a Markdown
+    report stood beside the JSON of the run before)."""
+    received: list[int] = []
+    try:
+        previous = {s: signal.signal(s, lambda n, _frame: received.append(n)) for s in _STOPPING}
+    except ValueError:  # not the main thread, where Python runs signal handlers
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        for number in dict.fromkeys(received):
+            signal.raise_signal(number)
+
+
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
 def ignore_interrupts() -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from framing.errors import InputError
+from framing.processes import signals_deferred
 
 STDIN = Path("-")
 _NAMED = (
@@ -62,7 +63,9 @@ def spooled(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
         return
     if paths.count(STDIN) > 1:
         raise InputError("-: standard input given more than once")
-    with tempfile.TemporaryDirectory(prefix="framing-input-") as folder:
+    with signals_deferred():  # made and its removal arranged, or neither
+        temporary = tempfile.TemporaryDirectory(prefix="framing-input-")
+    with temporary as folder:
         copies: dict[Path, Path] = {}
         for i, path in enumerate(dict.fromkeys(once)):
             # A folder each: two pipes may have one name (a/export.jsonl, b/export.jsonl).

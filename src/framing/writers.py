@@ -48,18 +48,15 @@ def _mkstemp(prefix: str, folder: Path) -> tuple[int, str]:
     return fd, tmp
 
 
-def _write_temp(target: Path, text: str) -> Path:
-    """Write `text` to a new file beside `target` and flush it to disk."""
-    fd, tmp = _mkstemp(f".{target.name}.", target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+def _write_temp(target: Path, text: str, temps: list[Path]) -> None:
+    """Write `text` to a new file beside `target`, added to `temps`, and flush it to disk."""
+    with processes.signals_deferred():
+        fd, tmp = _mkstemp(f".{target.name}.", target.parent)
+        temps.append(Path(tmp))
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
@@ -70,9 +67,10 @@ def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for target, text in zip(targets, files.values(), strict=True):
-            temps.append(_write_temp(target, text))
-        for tmp, target in zip(temps, targets, strict=True):
-            os.replace(tmp, target)
+            _write_temp(target, text, temps)
+        with processes.signals_deferred():  # every file of the report replaced, or none
+            for tmp, target in zip(temps, targets, strict=True):
+                os.replace(tmp, target)
     except OSError as e:
         raise OutputError(f"{out}: cannot write the report here ({e.strerror or e})") from e
     finally:
@@ -113,8 +111,9 @@ class ReportStream:
                 # Held open across article() calls and closed by discard(): no `with` fits.
                 rows = tempfile.TemporaryFile("w+b", dir=self.out)  # noqa: SIM115
                 tagging = tempfile.TemporaryFile("w+b", dir=self.out)  # noqa: SIM115
-                fd, tmp = _mkstemp(f".{self.name}.json.", self.out)
-                self._files = (rows, tagging, os.fdopen(fd, "wb"), Path(tmp))
+                with processes.signals_deferred():  # made and known to discard(), or neither
+                    fd, tmp = _mkstemp(f".{self.name}.json.", self.out)
+                    self._files = (rows, tagging, os.fdopen(fd, "wb"), Path(tmp))
             except OSError as e:
                 raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
             self._files[2].write(json_head())
@@ -157,8 +156,9 @@ class ReportStream:
             json_file.flush()
             os.fsync(json_file.fileno())
             json_file.close()
-            fd, tmp = _mkstemp(f".{self.name}.md.", self.out)
-            md_tmp = Path(tmp)
+            with processes.signals_deferred():
+                fd, tmp = _mkstemp(f".{self.name}.md.", self.out)
+                md_tmp = Path(tmp)
             with os.fdopen(fd, "wb") as f:
                 f.write(("\n".join(markdown_head(result)) + "\n").encode("utf-8"))
                 _copy(rows, f)
@@ -167,8 +167,9 @@ class ReportStream:
                 f.write((("\n".join(markdown_tail(result, self.evidence))).rstrip() + "\n").encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(md_tmp, md_target)
-            os.replace(json_tmp, json_target)
+            with processes.signals_deferred():  # the new report whole, or the old one
+                os.replace(md_tmp, md_target)
+                os.replace(json_tmp, json_target)
         except OSError as e:
             raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
         finally:
