@@ -123,7 +123,8 @@ def read_inputs(
             yield article
 
 
-_TABLES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
+JSON_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz")
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
 
 
 def read_path(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None) -> Iterator[Article]:
@@ -132,9 +133,9 @@ def read_path(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     name = path.name.casefold()
-    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz")):
+    if name.endswith(JSON_SUFFIXES):
         return read_jsonl(path, meter)
-    if name.endswith(_TABLES):
+    if name.endswith(TABLE_SUFFIXES):
         return read_csv(path, warn, meter)
     if name.endswith(".txt"):
         return read_text_files([path], {}, warn, path.name, meter)

@@ -21,22 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from framing.corpus import JSON_SUFFIXES, TABLE_SUFFIXES
 from framing.errors import InputError
 from framing.processes import signals_deferred
 
 STDIN = Path("-")
-_NAMED = (
-    ".jsonl",
-    ".jsonl.gz",
-    ".ndjson",
-    ".ndjson.gz",
-    ".json",
-    ".json.gz",
-    ".csv",
-    ".csv.gz",
-    ".tsv",
-    ".tsv.gz",
-)
 _GZIP_MAGIC = b"\x1f\x8b"
 _HEAD = 1 << 16  # bytes looked at for the format: a CSV header or the opening of a JSON record
 _BLOCK = 1 << 20
@@ -97,7 +86,7 @@ def _write_copy(source: BinaryIO, shown: str, name: str, folder: Path) -> Path:
     head = _read_head(source)
     if not head:
         raise InputError(f"{shown}: nothing on standard input" if stdin else f"{shown}: nothing to read")
-    named = name.casefold().endswith(_NAMED)
+    named = name.casefold().endswith(JSON_SUFFIXES + TABLE_SUFFIXES)
     target = folder / (name if named else f"{name}{_format_suffix(head)}")
     try:
         with target.open("wb") as copy:
@@ -111,7 +100,8 @@ def _write_copy(source: BinaryIO, shown: str, name: str, folder: Path) -> Path:
 
 
 def _read_head(source: BinaryIO) -> bytes:
-    """Up to _HEAD bytes; a pipe gives what its writer has written so far, so read on."""
+    """The first _HEAD bytes, or all there are: read until there are that many or the input
+    ends (a raw pipe returns what its writer has written so far)."""
     parts: list[bytes] = []
     size = 0
     while size < _HEAD:
