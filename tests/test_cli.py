@@ -368,9 +368,13 @@ def _wait_for(found, run: subprocess.Popen) -> None:
 @pytest.mark.skipif(os.name != "posix", reason="sends signals")
 @pytest.mark.parametrize(
     ("sent", "status", "said"),
-    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    [
+        (signal.SIGINT, 130, "interrupted"),
+        (signal.SIGTERM, 143, "terminated"),
+        (signal.SIGHUP, 129, "terminated"),
+    ],
 )
-def test_ctrl_c_or_sigterm_says_no_report_was_written(tmp_path, sent, status, said):
+def test_ctrl_c_sigterm_or_sighup_says_no_report_was_written(tmp_path, sent, status, said):
     # A real signal to a real process: Typer, not framing, sees a KeyboardInterrupt that
     # leaves the command, and ends the run silently; SIGTERM killed it outright. Standard
     # input held open keeps the run waiting at a known point (copying it).

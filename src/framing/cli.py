@@ -88,27 +88,35 @@ def _fail(error: FramingError) -> None:
 
 # 128 + the signal's number, as a shell reports a command the signal stopped.
 EXIT_INTERRUPTED = 128 + signal.SIGINT
-EXIT_TERMINATED = 128 + signal.SIGTERM
+
+# Signals that end a run as Ctrl-C does: SIGTERM (a scheduler's time limit, `kill`,
+# `timeout`, `docker stop`) and SIGHUP (the terminal or SSH connection closed).
+TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (a scheduler's time limit, `kill`, `timeout`, `docker stop`), raised where
-    the run is, so that it stops as after Ctrl-C: workers stopped, temporary files removed.
-    Killed outright, the run left a report's temporary file in the output folder and its
-    workers printed broken-pipe tracebacks."""
+    """One of TERMINATING, raised where the run is, so that it stops as after Ctrl-C:
+    workers stopped, temporary files removed. Killed outright, the run left a report's
+    temporary file in the output folder and its workers printed broken-pipe tracebacks."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
 
 
-def _raise_terminated(_signum: int, _frame: object) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
-    raise Terminated
+def _raise_terminated(number: int, _frame: object) -> None:
+    signal.signal(number, signal.SIG_DFL)  # the same signal again ends the process at once
+    raise Terminated(number)
 
 
 def _interrupted(stop: KeyboardInterrupt, what: str) -> NoReturn:
     # Caught here, inside the command: Typer turns a KeyboardInterrupt that reaches it into
     # a silent exit (0.16 and later) or "Aborted!" with status 1 (before).
-    terminated = isinstance(stop, Terminated)
-    typer.echo(f"{'terminated' if terminated else 'interrupted'}: {what}", err=True)
-    raise typer.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+    if isinstance(stop, Terminated):
+        typer.echo(f"terminated: {what}", err=True)
+        raise typer.Exit(128 + stop.number)
+    typer.echo(f"interrupted: {what}", err=True)
+    raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def _warn(message: str) -> None:
@@ -449,5 +457,6 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
-    signal.signal(signal.SIGTERM, _raise_terminated)
+    for number in TERMINATING:
+        signal.signal(number, _raise_terminated)
     app()

@@ -67,7 +67,7 @@ def can_fork() -> bool:
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block ends, then act as they would have. For the
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block ends, then act as they would have. For the
     steps that must happen together: a temporary file made and recorded for removal (a
     signal in between left it behind), a report's two renames (in between, a Markdown
     report stood beside the JSON of the run before)."""
@@ -86,15 +86,18 @@ def signals_deferred() -> Iterator[None]:
             signal.raise_signal(number)
 
 
-_STOPPING = (signal.SIGINT, signal.SIGTERM)
+_STOPPING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def ignore_interrupts() -> None:
     """For a worker's initializer: the parent handles Ctrl-C and stops the pool; workers
     must not print tracebacks. Pool.terminate() stops them with SIGTERM, which must end
-    them at once, whatever the parent made of it (the CLI raises an exception)."""
+    them at once, whatever the parent made of it (the CLI raises an exception); so must
+    SIGHUP, when the terminal closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 class Pool:
