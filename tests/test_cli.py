@@ -433,3 +433,27 @@ def _children(pid: int) -> list[int]:
         children = (task / "children").read_text().split()
         found += map(int, children)
     return found
+
+
+@pytest.mark.skipif(os.name != "posix", reason="starts a process with a standard stream closed")
+def test_a_closed_stderr_or_stdin_is_no_traceback(tmp_path):
+    # Started with stderr closed (as some schedulers start jobs), Python's sys.stderr is
+    # None: the progress bar's terminal check failed and no report was written.
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "framing", "compare", "--out", str(out), "--no-cache"],
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: os.close(2),
+    )
+    assert run.returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["seeds.json", "seeds.md"]
+    # Standard input closed, and asked for: an error, not an AttributeError.
+    run = subprocess.run(
+        [sys.executable, "-m", "framing", "compare", "-", "--out", str(out), "--no-cache"],
+        capture_output=True,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (run.returncode, run.stderr.decode()) == (
+        2,
+        "error: -: there is no standard input (it is closed)\n",
+    )

@@ -27,7 +27,8 @@ class Progress:
     while scoring, the time the scoring will take yet at its rate so far."""
 
     def __init__(self, enabled: bool | None = None) -> None:
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        # sys.stderr is None when the process was started with it closed (some schedulers).
+        self.enabled = (sys.stderr is not None and sys.stderr.isatty()) if enabled is None else enabled
         self._start = _now()
         self._done = 0
         self._share: float | None = None  # of the input read, when its size is known

@@ -65,6 +65,8 @@ def spooled(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
 
 
 def _standard_input() -> BinaryIO:
+    if sys.stdin is None:  # the process was started with it closed
+        raise InputError("-: there is no standard input (it is closed)")
     return sys.stdin.buffer
 
 
