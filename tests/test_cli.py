@@ -297,8 +297,16 @@ def test_an_empty_file_or_a_store_with_no_tables_yet_is_taken_as_a_new_store(tmp
 def test_cache_info_says_what_the_store_holds(tmp_path):
     store = tmp_path / "store.sqlite"
     assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+    # Beside it, a store kept aside and a file whose name begins with the store's: not counted.
+    (tmp_path / "store.sqlite.broken").write_bytes(bytes(5_000_000))
+    (tmp_path / "store.sqlite-old-copy").write_bytes(bytes(3_000_000))
     r = invoke("cache", "info", "--cache", str(store))
     assert r.exit_code == 0, r.output
+    size = sum(
+        p.stat().st_size for p in tmp_path.glob("store.sqlite*") if p.suffix == ".sqlite" or "-wal" in p.name
+    )
+    assert size < 5_000_000
+    assert r.stdout.startswith(f"{store}: {size / 1e6:,.1f} MB, every page checked; ")
     # 5 seeds: one result each, one per (seed, lexicon file) for the 3 lexicon files, their
     # term counts, the sums of this one corpus, and its keyness tables (4 outlet types: content
     # site, forum repost, state-aligned, state media; each against the rest in words and in

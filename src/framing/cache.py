@@ -704,9 +704,13 @@ def clear(path: Path) -> bool:
         except sqlite3.DatabaseError:
             pass  # damaged, or locked: an SQLite file at a store's path, deleted as before
     found = False
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        p = path.with_name(path.name + suffix)
+    for p in store_files(path):
         if p.exists():
             p.unlink()
             found = True
     return found
+
+
+def store_files(path: Path) -> list[Path]:
+    """The store's file and SQLite's side files beside it, whether or not they exist."""
+    return [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]

@@ -432,7 +432,9 @@ def cache_info(cache_path: CacheOption = None) -> None:
         return
     counts = store.counts()
     store.close()
-    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+    # Not a glob of the name: that counted a store kept aside (.broken) and any file whose
+    # name begins with the store's.
+    size = sum(p.stat().st_size for p in cache.store_files(path) if p.is_file())
     held = [
         f"{counts['base']:,} article results",
         f"{counts['hits']:,} lexicon results",
