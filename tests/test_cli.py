@@ -464,3 +464,24 @@ def test_a_closed_stderr_or_stdin_is_no_traceback(tmp_path):
         2,
         "error: -: there is no standard input (it is closed)\n",
     )
+
+
+def test_a_store_another_run_is_writing_is_waited_for_then_left_alone(tmp_path, monkeypatch):
+    store = tmp_path / "store.sqlite"
+    assert invoke("compare", "--out", str(tmp_path), "--cache", str(store), "--no-keyness").exit_code == 0
+    other = sqlite3.connect(store, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run's write transaction, held
+    try:
+        monkeypatch.setattr("framing.cache.BUSY_WAIT", 1.0)
+        r = invoke("compare", "--out", str(tmp_path / "new"), "--cache", str(store), "--by", "outlet")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    _fails_cleanly(
+        r,
+        f"error: {store}: the result store stayed busy for 1 s (another run writing to it?); "
+        "run again when it is done, or give --cache another file",
+    )
+    assert not store.with_name(store.name + ".broken").exists()
+    again = invoke("compare", "--out", str(tmp_path / "new"), "--cache", str(store), "--by", "outlet")
+    assert again.exit_code == 0, again.output

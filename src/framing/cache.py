@@ -98,6 +98,10 @@ _COUNTED = (
 CORPUS_TERMS_KEPT = 3  # summed term counts of the last corpora compared (tens of MB each)
 
 
+# Seconds a write waits for another run that is writing to the same store (SQLite's default
+# is 5: a 100k run's last transactions take longer).
+BUSY_WAIT = 120.0
+
 # What SQLite raises when a read or write of the store fails mid-run: a page damaged
 # inside the file (the open checks do not read every page, see _full_check_due), a full
 # disk, a store locked by another program.
@@ -488,7 +492,7 @@ class Store:
     def _open(self) -> sqlite3.Connection:
         # Before connecting: the first connection may create or replay the WAL.
         full_check = self.check_all or _full_check_due(self.path)
-        db = sqlite3.connect(self.path, isolation_level=None)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_WAIT)
         try:
             _check_own_tables(db, self.path)  # first: even the journal mode is written to the file
             db.execute("PRAGMA journal_mode=WAL")

@@ -319,6 +319,11 @@ def compare(
             tables.close()
     except (StoreError, cache.Failure) as e:
         assert store is not None
+        if isinstance(e, cache.Failure) and "locked" in str(e):  # SQLITE_BUSY: not damage
+            raise StoreError(
+                f"{store.path}: the result store stayed busy for {cache.BUSY_WAIT:.0f} s (another run "
+                "writing to it?); run again when it is done, or give --cache another file"
+            ) from e
         what = e if isinstance(e, StoreError) else f"the result store failed ({type(e).__name__}: {e})"
         raise StoreError(
             f"{store.path}: {what}. Clear it with `framing cache clear --cache {store.path}`, "
