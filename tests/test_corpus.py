@@ -296,8 +296,13 @@ def test_missing_input_and_unknown_kind(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         list(read_path(tmp_path / "nope"))
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(InputError, match=r"not a folder, \.txt, \.jsonl or \.csv file"):
+    with pytest.raises(InputError) as refused:
         list(read_path(tmp_path / "x.pdf"))
+    # Every kind the readers take is named, and only those.
+    assert str(refused.value) == (
+        f"{tmp_path / 'x.pdf'}: not a folder or a file framing reads (.txt, .jsonl, .jsonl.gz, "
+        ".ndjson, .ndjson.gz, .json, .json.gz, .csv, .csv.gz, .tsv, .tsv.gz; or - for standard input)"
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(InputError, match=r"no \.txt files in this folder"):

@@ -139,7 +139,10 @@ def read_path(path: Path, warn: Warn = _stderr, meter: InputMeter | None = None)
         return read_csv(path, warn, meter)
     if name.endswith(".txt"):
         return read_text_files([path], {}, warn, path.name, meter)
-    raise InputError(f"{path}: not a folder, .txt, .jsonl or .csv file")
+    raise InputError(
+        f"{path}: not a folder or a file framing reads "
+        f"({', '.join(('.txt', *JSON_SUFFIXES, *TABLE_SUFFIXES))}; or - for standard input)"
+    )
 
 
 def _article_files(folder: Path) -> list[Path]:
