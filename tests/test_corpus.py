@@ -194,15 +194,30 @@ def test_a_json_array_gives_what_the_same_json_lines_give(tmp_path, monkeypatch,
         "one.json": json.dumps(records).encode(),
         "pretty.json.gz": gzip.compress(pretty.encode()),
         "bom.json": b"\xef\xbb\xbf  \n" + pretty.encode(),  # a byte-order mark and a blank line first
+        # More white space than one look at the file's start holds (it was taken for JSON Lines).
+        "spaced.json": b"\xef\xbb\xbf" + b" \n" * 10_000 + pretty.encode(),
+        "spaced.json.gz": gzip.compress(b"\r\n\t" * 10_000 + pretty.encode()),
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         got = articles(tmp_path / name)
         assert [(a.id, a.outlet, a.text) for a in got] == expected, name
-    shift = {"pretty.json": 2, "pretty.json.gz": 2, "bom.json": 3}  # the line of the first {
+    # The line of the first {: the "[" is on the first line with something on it.
+    shift = {
+        "pretty.json": 2,
+        "pretty.json.gz": 2,
+        "bom.json": 3,
+        "spaced.json": 10_002,
+        "spaced.json.gz": 10_002,
+    }
     for name, first in shift.items():
         assert [a.source for a in articles(tmp_path / name)] == [f"{name}:{first + 5 * k}" for k in range(40)]
     assert {a.source for a in articles(tmp_path / "one.json")} == {"one.json:1"}
+
+
+def test_json_lines_after_much_white_space_keep_their_line_numbers(tmp_path):
+    (tmp_path / "x.jsonl").write_bytes(b"\n" * 20_000 + b'{"id": "a", "text": "b"}\n')
+    assert [a.source for a in articles(tmp_path / "x.jsonl")] == ["x.jsonl:20001"]
 
 
 def test_items_of_an_array_without_ids_get_their_number(tmp_path):

@@ -349,13 +349,31 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 _PEEK = 8192  # bytes looked at for the "[" that opens a JSON array
 
 
+_JSON_SPACE = b" \t\n\r"
+
+
 def _opens_array(f: io.BufferedReader, path: Path) -> bool:
     """Whether the file's first character, past a byte-order mark and white space, is "["."""
     try:
         head = f.peek(_PEEK)
     except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
         raise _unreadable(path, e) from e
-    return head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"[")
+    opening = head.removeprefix(codecs.BOM_UTF8).lstrip(_JSON_SPACE)
+    if opening or not head:
+        return opening.startswith(b"[")
+    # Only white space in view (the view is one buffer): look on from the start with a
+    # reader of its own, leaving `f` where it is. A JSON array after more than a buffer of
+    # white space was taken for JSON Lines and refused at its "[" line.
+    with _opened(path) as look:
+        try:
+            part = look.read(_PEEK).removeprefix(codecs.BOM_UTF8)  # all of it: read() waits
+            while part:
+                if opening := part.lstrip(_JSON_SPACE):
+                    return opening.startswith(b"[")
+                part = look.read(_PEEK)
+        except (OSError, EOFError) as e:
+            raise _unreadable(path, e) from e
+    return False
 
 
 def _array_articles(f: io.BufferedReader, path: Path) -> Iterator[Article]:
