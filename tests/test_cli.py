@@ -409,12 +409,7 @@ def test_ctrl_c_sigterm_or_sighup_says_no_report_was_written(tmp_path, sent, sta
 def test_sigterm_while_scoring_stops_the_workers_and_leaves_no_file(tmp_path):
     # Killed outright, the run left its report's temporary file in the output folder, and
     # its workers printed broken-pipe tracebacks.
-    seeds = [{"id": a.id, "outlet": a.outlet, "url": a.url, "text": a.text} for a in read_inputs([SEEDS])]
-    corpus = tmp_path / "many.jsonl"
-    with corpus.open("w", encoding="utf-8") as f:
-        for copy in range(400):
-            for record in seeds:
-                f.write(json.dumps({**record, "id": f"{record['id']}-{copy}"}) + "\n")
+    corpus = _many_seeds(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     run = _framing("compare", str(corpus), "--out", str(out), "--no-cache", "--jobs", "2")
@@ -432,6 +427,52 @@ def test_sigterm_while_scoring_stops_the_workers_and_leaves_no_file(tmp_path):
     while any(Path(f"/proc/{pid}").exists() for pid in workers):
         assert time.monotonic() < deadline, "a worker outlived the run"
         time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
+def test_under_nohup_a_hang_up_does_not_stop_the_run(tmp_path):
+    # nohup starts the run with SIGHUP ignored; the run must keep it so, and its workers too
+    # (a worker ended by it would stop the run with WorkerError).
+    corpus = _many_seeds(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "framing",
+            "compare",
+            str(corpus),
+            "--out",
+            str(out),
+            "--no-cache",
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    try:
+        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == 2, run)
+        for pid in [run.pid, *_children(run.pid)]:  # as a closed terminal sends it to them all
+            os.kill(pid, signal.SIGHUP)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    assert run.returncode == 0, stderr.decode()
+    assert sorted(p.name for p in out.iterdir()) == ["many.json", "many.md"]
+
+
+def _many_seeds(tmp_path: Path) -> Path:
+    """2,000 articles: the seeds, copied 400 times under new ids (a run of a few seconds)."""
+    seeds = [{"id": a.id, "outlet": a.outlet, "url": a.url, "text": a.text} for a in read_inputs([SEEDS])]
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for copy in range(400):
+            for record in seeds:
+                f.write(json.dumps({**record, "id": f"{record['id']}-{copy}"}) + "\n")
+    return corpus
 
 
 def _children(pid: int) -> list[int]:

@@ -460,5 +460,7 @@ GC_THRESHOLDS = (100_000, 50, 100)
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     for number in TERMINATING:
-        signal.signal(number, _raise_terminated)
+        # Ignored when the run started (`nohup framing compare …` ignores SIGHUP): so it stays.
+        if signal.getsignal(number) != signal.SIG_IGN:
+            signal.signal(number, _raise_terminated)
     app()

@@ -95,9 +95,11 @@ def ignore_interrupts() -> None:
     them at once, whatever the parent made of it (the CLI raises an exception); so must
     SIGHUP, when the terminal closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # always: Pool.terminate() would wait for ever
+    # A SIGHUP the parent ignores (under nohup) the workers ignore too: a hang-up must not
+    # end them while the run goes on.
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 class Pool:
