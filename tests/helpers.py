@@ -19,6 +19,16 @@ LEXICONS = bundled("lexicons")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+def seed_records() -> list[dict[str, str]]:
+    """The seed articles as the records of a JSON Lines or CSV export."""
+    from framing.corpus import read_inputs
+
+    return [
+        {"id": a.id, "outlet": a.outlet, "url": a.url, "date": a.date, "title": a.title, "text": a.text}
+        for a in read_inputs([SEEDS])
+    ]
+
+
 def seed_and_basil_texts() -> list[str]:
     """The seed texts, then BASIL's where ../shared/corpora is present."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]

@@ -14,9 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
-from framing.corpus import read_inputs
 
-from helpers import LEXICONS, SEEDS
+from helpers import LEXICONS, SEEDS, seed_records
 
 runner = CliRunner()
 
@@ -466,7 +465,7 @@ def test_under_nohup_a_hang_up_does_not_stop_the_run(tmp_path):
 
 def _many_seeds(tmp_path: Path) -> Path:
     """2,000 articles: the seeds, copied 400 times under new ids (a run of a few seconds)."""
-    seeds = [{"id": a.id, "outlet": a.outlet, "url": a.url, "text": a.text} for a in read_inputs([SEEDS])]
+    seeds = seed_records()
     corpus = tmp_path / "many.jsonl"
     with corpus.open("w", encoding="utf-8") as f:
         for copy in range(400):

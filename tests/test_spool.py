@@ -11,25 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
-from framing.corpus import read_inputs
 from framing.spool import _format_suffix
 
-from helpers import SEEDS
+from helpers import seed_records
 
 runner = CliRunner()
 # Keyness rows at two uses of a term: the run then goes back to the input for examples.
 OPTIONS = ("--no-cache", "--by", "outlet", "--min-count", "2")
 
 
-def _seed_records() -> list[dict[str, str]]:
-    return [
-        {"id": a.id, "outlet": a.outlet, "url": a.url, "date": a.date, "title": a.title, "text": a.text}
-        for a in read_inputs([SEEDS])
-    ]
-
-
 def _jsonl() -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _seed_records()).encode("utf-8")
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in seed_records()).encode("utf-8")
 
 
 def _report(tmp_path, name: str, *args: str, stdin: bytes | None = None) -> tuple[str, str]:
@@ -67,7 +59,7 @@ def test_jsonl_on_standard_input_gives_the_bytes_of_the_same_file(tmp_path):
     ],
 )
 def test_each_format_on_standard_input_is_told_from_its_bytes(tmp_path, name, encode):
-    data = encode(_seed_records())
+    data = encode(seed_records())
     (tmp_path / name).write_bytes(data)
     assert _report(tmp_path, "pipe", "-", stdin=data) == _report(tmp_path, "file", str(tmp_path / name))
 
@@ -174,7 +166,7 @@ def test_the_copy_is_removed_after_a_run_and_after_a_failed_one(tmp_path, monkey
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_two_pipes_of_one_name_are_both_read(tmp_path):
-    records = _seed_records()
+    records = seed_records()
     halves = [records[:2], records[2:]]
     pipes = [tmp_path / side / "export.jsonl" for side in ("a", "b")]
     for pipe in pipes:
