@@ -13,7 +13,7 @@ import typer
 from framing.compare import BY_CHOICES
 from framing.config import CompareConfig, KeynessConfig
 from framing.errors import FramingError, LexiconError, Problem
-from framing.processes import usable_cpus
+from framing.processes import TERMINATING, usable_cpus
 from framing.resources import bundled
 from framing.spool import spooled
 
@@ -89,13 +89,9 @@ def _fail(error: FramingError) -> None:
 # 128 + the signal's number, as a shell reports a command the signal stopped.
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 
-# Signals that end a run as Ctrl-C does: SIGTERM (a scheduler's time limit, `kill`,
-# `timeout`, `docker stop`) and SIGHUP (the terminal or SSH connection closed).
-TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
 
 class Terminated(KeyboardInterrupt):
-    """One of TERMINATING, raised where the run is, so that it stops as after Ctrl-C:
+    """One of processes.TERMINATING, raised where the run is, so that it stops as after Ctrl-C:
     workers stopped, temporary files removed. Killed outright, the run left a report's
     temporary file in the output folder and its workers printed broken-pipe tracebacks."""
 

@@ -65,12 +65,18 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+# Signals that end a run as Ctrl-C does: SIGTERM (a scheduler's time limit, `kill`,
+# `timeout`, `docker stop`) and SIGHUP (the terminal or SSH connection closed).
+TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_STOPPING = (signal.SIGINT, *TERMINATING)
+
+
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP wait until the block ends, then act as they would have. For the
-    steps that must happen together: a temporary file made and recorded for removal (a
-    signal in between left it behind), a report's two renames (in between, a Markdown
-    report stood beside the JSON of the run before)."""
+    """Ctrl-C and the TERMINATING signals wait until the block ends, then act as they would
+    have. For the steps that must happen together: a temporary file made and recorded for
+    removal (a signal in between left it behind), a report's two renames (in between, a
+    Markdown report stood beside the JSON of the run before)."""
     received: list[int] = []
     try:
         previous = {s: signal.signal(s, lambda n, _frame: received.append(n)) for s in _STOPPING}
@@ -84,9 +90,6 @@ def signals_deferred() -> Iterator[None]:
             signal.signal(s, signal.SIG_DFL if handler is None else handler)
         for number in dict.fromkeys(received):
             signal.raise_signal(number)
-
-
-_STOPPING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def ignore_interrupts() -> None:
