@@ -395,8 +395,8 @@ def run(
         meter = InputMeter(config.inputs)
         articles = read_inputs(list(config.inputs), note, meter)
         want_terms = vocabulary is not None
-        told = (progress, meter.share) if progress else None
-        for result in _scored(articles, scorer, store, workers, note, counts, want_terms, told):
+        scored = _scored(articles, scorer, store, workers, note, counts, want_terms, progress, meter.share)
+        for result in scored:
             counts["articles"] += 1
             counts["unknown"] += result.tag.type == "unknown"
             outlets.add(result.tag.outlet)
@@ -544,14 +544,15 @@ def _scored(
     note: Callable[[str], None],
     counts: dict[str, int],
     want_terms: bool,
-    progress: tuple[Progress, Callable[[], float | None]] | None,
+    progress: Progress | None,
+    share: Callable[[], float | None],
 ) -> Iterator[ArticleResult]:
     """Every article's result, in input order, a batch at a time. The next batch goes to
     the workers before this one's results are stored and handed on, so the workers score
     while this process writes the store and the report.
 
-    `progress`: told of each batch finished, with the share of the input read when that
-    batch was read (the share now counts the next batch too, read ahead)."""
+    `progress`: told of each batch finished, with share() as it was when that batch was
+    read (by then it counts the next batch too, read ahead)."""
     pending: _Batch | None = None
     # Hits that outlived a lexicon edit, stored again under the current version at the end
     # of the run in one transaction, in key order: a batch's rows lie on pages all over
@@ -564,11 +565,11 @@ def _scored(
         batch = list(islice(articles, READ_BATCH))
         following = _submit(batch, scorer, store, edits, workers, want_terms) if batch else None
         if following is not None and progress:
-            following.read = progress[1]()
+            following.read = share()
         if pending is not None:
             yield from _finish(pending, scorer, store, note, counts, carried)
             if progress:
-                progress[0](pending.size, pending.read)
+                progress(pending.size, pending.read)
         if following is None:
             if store and carried:
                 store.write((), carried, ())
