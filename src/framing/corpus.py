@@ -345,11 +345,15 @@ def _text_blocks(f: io.BufferedReader, path: Path) -> Iterator[str]:
         raise InputError(f"{path.name}: not UTF-8 ({e.reason}); save the file as UTF-8") from e
 
 
-_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_SPACE = b" \t\n\r"  # the white space JSON allows around its values
+_SPACE = re.compile(f"[{_JSON_SPACE.decode()}]*")
 _PEEK = 8192  # bytes looked at for the "[" that opens a JSON array
 
 
-_JSON_SPACE = b" \t\n\r"
+def json_opening(head: bytes) -> bytes:
+    """The start of a file past a UTF-8 byte-order mark and JSON's white space: "[" opens
+    one JSON array, "{" JSON Lines."""
+    return head.removeprefix(codecs.BOM_UTF8).lstrip(_JSON_SPACE)
 
 
 def _opens_array(f: io.BufferedReader, path: Path) -> bool:
@@ -358,7 +362,7 @@ def _opens_array(f: io.BufferedReader, path: Path) -> bool:
         head = f.peek(_PEEK)
     except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
         raise _unreadable(path, e) from e
-    opening = head.removeprefix(codecs.BOM_UTF8).lstrip(_JSON_SPACE)
+    opening = json_opening(head)
     if opening or not head:
         return opening.startswith(b"[")
     # Only white space in view (the view is one buffer): look on from the start with a
@@ -366,14 +370,12 @@ def _opens_array(f: io.BufferedReader, path: Path) -> bool:
     # white space was taken for JSON Lines and refused at its "[" line.
     with _opened(path) as look:
         try:
-            part = look.read(_PEEK).removeprefix(codecs.BOM_UTF8)  # all of it: read() waits
-            while part:
-                if opening := part.lstrip(_JSON_SPACE):
-                    return opening.startswith(b"[")
-                part = look.read(_PEEK)
+            opening = json_opening(look.read(_PEEK))  # all _PEEK bytes: read() waits for them
+            while not opening and (part := look.read(_PEEK)):
+                opening = part.lstrip(_JSON_SPACE)
+            return opening.startswith(b"[")
         except (OSError, EOFError) as e:
             raise _unreadable(path, e) from e
-    return False
 
 
 def _array_articles(f: io.BufferedReader, path: Path) -> Iterator[Article]:

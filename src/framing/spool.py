@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from framing.corpus import JSON_SUFFIXES, TABLE_SUFFIXES
+from framing.corpus import JSON_SUFFIXES, TABLE_SUFFIXES, json_opening
 from framing.errors import InputError
 from framing.processes import signals_deferred
 
@@ -118,7 +118,7 @@ def _read_head(source: BinaryIO) -> bytes:
 def _format_suffix(head: bytes) -> str:
     if head.startswith(_GZIP_MAGIC):
         return _format_suffix(_gunzipped_head(head)) + ".gz"
-    opening = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    opening = json_opening(head)  # as read_jsonl tells an array from JSON Lines
     if opening.startswith(b"{"):
         return ".jsonl"
     if opening.startswith(b"["):
