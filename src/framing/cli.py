@@ -179,7 +179,7 @@ def compare(
         keyness_config = (
             _keyness(prior, background, variance, pair, stop_words, top, min_count) if keyness else None
         )
-        with spooled(tuple(inputs) if inputs else (bundled("seeds"),)) as paths:
+        with spooled(tuple(inputs) if inputs else (bundled("seeds"),)) as paths, Progress() as progress:
             # A copy of standard input is named stdin.jsonl (or .csv, …): the report, "stdin".
             report_name = name or ("seeds" if not inputs else paths[0].name.split(".")[0] or "report")
             if not report_name or "/" in report_name or report_name.startswith("."):
@@ -196,23 +196,21 @@ def compare(
                 keyness=keyness_config,
             )
             tally = Tally()
+            printed = progress.wrap(_warn)
 
             def warn(message: str) -> None:
                 if tally.show(message):
                     printed(message)
 
-            with Progress() as progress:
-                printed = progress.wrap(_warn)
-                try:
-                    result, written = write_comparison(
-                        config, warn=warn, progress=progress.advance, stage=progress.stage
+            try:
+                result, written = write_comparison(
+                    config, warn=warn, progress=progress.advance, stage=progress.stage
+                )
+            finally:
+                for kind, n in tally.hidden():
+                    printed(
+                        f"… and {n:,} more like “{kind}” (the report counts them; its JSON lists every one)"
                     )
-                finally:
-                    for kind, n in tally.hidden():
-                        printed(
-                            f"… and {n:,} more like “{kind}” "
-                            "(the report counts them; its JSON lists every one)"
-                        )
     except FramingError as e:
         _fail(e)
         return
