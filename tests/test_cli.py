@@ -525,3 +525,33 @@ def test_a_store_another_run_is_writing_is_waited_for_then_left_alone(tmp_path, 
     assert not store.with_name(store.name + ".broken").exists()
     again = invoke("compare", "--out", str(tmp_path / "new"), "--cache", str(store), "--by", "outlet")
     assert again.exit_code == 0, again.output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stops a run with SIGSTOP")
+def test_cache_clear_leaves_a_store_another_run_has_open(tmp_path):
+    # Deleted under a run, the store lost what that run scored (it went on writing into the
+    # deleted file) and the next run started cold. The run is stopped while it holds the
+    # store open, so the clear meets it there whatever the machine's speed.
+    corpus = _many_seeds(tmp_path)
+    store = tmp_path / "store.sqlite"
+    run = _framing("compare", str(corpus), "--out", str(tmp_path / "out"), "--cache", str(store))
+    try:
+        _wait_for(lambda: store.with_name(store.name + "-wal").exists(), run)  # the store is open
+        run.send_signal(signal.SIGSTOP)
+        refused = invoke("cache", "clear", "--cache", str(store))
+        run.send_signal(signal.SIGCONT)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    _fails_cleanly(
+        refused,
+        f"error: {store}: the result store is open in another process (a run still going?); "
+        "nothing deleted. Clear it once that process has ended",
+    )
+    assert run.returncode == 0, stderr.decode()
+    # What the run scored is in the store: the same corpus again scores nothing.
+    again = invoke("compare", str(corpus), "--out", str(tmp_path / "out"), "--cache", str(store))
+    assert again.stdout.splitlines()[-1] == f"result store {store}: 2000 articles read, 0 scored"
+    # Once the run has ended, clear deletes the store and its side files.
+    assert invoke("cache", "clear", "--cache", str(store)).stdout == f"removed {store}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.jsonl", "out"]

@@ -703,10 +703,22 @@ def clear(path: Path) -> bool:
     check_may_be_store(path)
     if path.is_file():
         try:
-            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0)) as db:
+                # Every connection to a store in WAL mode holds a shared lock as long as it
+                # is open, idle or not, so the exclusive lock is refused while another run
+                # uses the store. Deleting it then lost that run's results (the run went on
+                # writing into the deleted file) and sent the next run in cold.
+                db.execute("PRAGMA locking_mode=EXCLUSIVE")
+                db.execute("BEGIN EXCLUSIVE")
                 _check_own_tables(db, path)
-        except sqlite3.DatabaseError:
-            pass  # damaged, or locked: an SQLite file at a store's path, deleted as before
+                db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as e:
+            if getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                raise StoreError(
+                    f"{path}: the result store is open in another process (a run still going?); "
+                    "nothing deleted. Clear it once that process has ended"
+                ) from e
+            # Otherwise damaged: an SQLite file at a store's path, deleted as before.
     found = False
     for p in store_files(path):
         if p.exists():
