@@ -555,3 +555,30 @@ def test_cache_clear_leaves_a_store_another_run_has_open(tmp_path):
     # Once the run has ended, clear deletes the store and its side files.
     assert invoke("cache", "clear", "--cache", str(store)).stdout == f"removed {store}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.jsonl", "out"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_standard_output_full_or_closed_is_no_traceback(tmp_path):
+    # The report is complete before its paths are printed; a full disk behind standard
+    # output then ended in a traceback, and the reader of a pipe stopping early could too.
+    out = tmp_path / "out"
+    with open("/dev/full", "wb") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "framing", "compare", "--out", str(out), "--no-cache"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
+    assert (run.returncode, run.stderr.decode()) == (
+        2,
+        "error: cannot write to standard output (No space left on device)\n",
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["seeds.json", "seeds.md"]
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone, as when `| head` has what it wanted
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "framing", "lexicon", "list"], stdout=write, stderr=subprocess.PIPE
+        )
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr.decode()) == (1, "")

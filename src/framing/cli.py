@@ -3,8 +3,11 @@ on stderr and exit code 2; no traceback reaches the user."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import signal
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -12,7 +15,7 @@ import typer
 
 from framing.compare import BY_CHOICES
 from framing.config import CompareConfig, KeynessConfig
-from framing.errors import FramingError, LexiconError, Problem
+from framing.errors import FramingError, LexiconError, OutputError, Problem
 from framing.processes import TERMINATING, usable_cpus
 from framing.resources import bundled
 from framing.spool import spooled
@@ -74,6 +77,20 @@ CacheOption = Annotated[
 ]
 
 EXIT_USER_ERROR = 2
+
+
+def _say(text: str, nl: bool = True) -> None:
+    """Print on standard output. By then the command's files are complete, so a full disk
+    or a closed pipe there is one line on stderr, not a traceback."""
+    try:
+        typer.echo(text, nl=nl)
+    except BrokenPipeError:
+        raise  # Click ends the run quietly with status 1: `framing … | head` stopped reading
+    except OSError as e:
+        # Python flushes standard output once more at exit, which would fail again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _fail(OutputError(f"cannot write to standard output ({e.strerror or e})"))
 
 
 def _fail(error: FramingError) -> None:
@@ -217,9 +234,9 @@ def compare(
     except KeyboardInterrupt as stop:
         _interrupted(stop, "no report written")
     for path in written:
-        typer.echo(f"wrote {path}")
+        _say(f"wrote {path}")
     if config.cache:
-        typer.echo(f"result store {config.cache}: {result.cached} articles read, {result.rescored} scored")
+        _say(f"result store {config.cache}: {result.cached} articles read, {result.rescored} scored")
 
 
 @lexicon_app.command("check")
@@ -239,7 +256,7 @@ def lexicon_check(
         _fail(error)
         return
     entries = sum(len(lex.entries) for lex in lexicons)
-    typer.echo(
+    _say(
         f"ok: {len(lexicon_files(folder))} lexicon files, {entries} entries, "
         f"and the outlet registry in {folder}"
     )
@@ -261,7 +278,7 @@ def lexicon_list(
         _fail(e)
         return
     for lex in lexicons:
-        typer.echo(f"{lex.file} ({lex.kind}, {len(lex.entries)} entries)")
+        _say(f"{lex.file} ({lex.kind}, {len(lex.entries)} entries)")
         seen: dict[str, list[str]] = {}
         for entry in lex.entries:
             context = "; ".join(" ".join(c) for c in entry.context)
@@ -269,7 +286,7 @@ def lexicon_list(
                 entry.term + (f" [context: {context}]" if context else "")
             )
         for group_name, terms in seen.items():
-            typer.echo(f"  {group_name}: {', '.join(terms)}")
+            _say(f"  {group_name}: {', '.join(terms)}")
 
 
 @lexicon_app.command("suggest")
@@ -324,7 +341,7 @@ def lexicon_suggest(
         return
     except KeyboardInterrupt as stop:
         _interrupted(stop, "no suggestions printed")
-    typer.echo(suggestions(result, top), nl=False)
+    _say(suggestions(result, top), nl=False)
 
 
 def _keyness(
@@ -406,7 +423,7 @@ def cache_clear(cache_path: CacheOption = None) -> None:
     except FramingError as e:
         _fail(e)
         return
-    typer.echo(f"removed {path}" if removed else f"no result store at {path}")
+    _say(f"removed {path}" if removed else f"no result store at {path}")
 
 
 @cache_app.command("info")
@@ -417,7 +434,7 @@ def cache_info(cache_path: CacheOption = None) -> None:
 
     path = cache_path or cache.default_path()
     if not path.exists():
-        typer.echo(f"no result store at {path}")
+        _say(f"no result store at {path}")
         return
     try:
         store = cache.Store(path, _warn, check_all=True)
@@ -439,7 +456,7 @@ def cache_info(cache_path: CacheOption = None) -> None:
         f"{counts['keyness_examples']:,} sets of keyness examples",
         f"{counts['reports']:,} articles' report lines",
     ]
-    typer.echo(f"{path}: {size / 1e6:,.1f} MB, every page checked; {', '.join(held)}")
+    _say(f"{path}: {size / 1e6:,.1f} MB, every page checked; {', '.join(held)}")
 
 
 # Python's cyclic garbage collector runs a pass every 700 new container objects and a
