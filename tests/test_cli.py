@@ -582,3 +582,16 @@ def test_standard_output_full_or_closed_is_no_traceback(tmp_path):
     finally:
         os.close(write)
     assert (run.returncode, run.stderr.decode()) == (1, "")
+
+
+def test_an_unpaired_surrogate_escape_is_reported_not_a_traceback(tmp_path):
+    # The report could not be encoded as UTF-8 at its end, and the run ended in a traceback.
+    (tmp_path / "cut.jsonl").write_text(
+        '{"id": "1", "outlet": "RT\\ud83d", "text": "The bloc, he claimed \\ud83d."}\n', encoding="ascii"
+    )
+    r = invoke("compare", str(tmp_path / "cut.jsonl"), "--out", str(tmp_path), "--no-cache")
+    assert r.exit_code == 0, r.output
+    warning = "cut.jsonl:1: article '1': unpaired surrogate escapes replaced with U+FFFD (2 in outlet, text)"
+    assert r.stderr.splitlines() == [f"warning: {warning}"]
+    report = (tmp_path / "cut.md").read_text(encoding="utf-8")
+    assert f"- {warning}" in report and "RT\ufffd" in report

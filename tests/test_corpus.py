@@ -307,6 +307,31 @@ def test_duplicate_ids_are_kept_under_an_id_that_says_where_they_came_from(tmp_p
     assert warnings == ["b.jsonl:1: duplicate article id 'x' (first in a.jsonl:1); kept as 'x@b.jsonl:1'"]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_unpaired_surrogate_escapes_become_replacement_characters(tmp_path, suffix):
+    # "\\ud83d" without its low half: a scraper's text cut inside an emoji. json.loads gives
+    # a lone surrogate, which no UTF-8 holds: the report failed as it was written.
+    records = [
+        r'{"id": "1", "outlet": "RT", "text": "Cut \ud83d. Also \udfff and \ud83d\ude00 whole."}',
+        r'{"id": "2\udc00", "outlet": "R\ud800", "title": "T\uDBFF", "text": "Fine."}',
+        r'{"id": "3", "text": "Whole \ud83d\ude00 only."}',
+    ]
+    path = tmp_path / f"a{suffix}"
+    path.write_text("\n".join(records) if suffix == ".jsonl" else f"[{', '.join(records)}]", encoding="ascii")
+    warnings: list[str] = []
+    got = articles(path, warnings)
+    assert [(a.id, a.outlet, a.title, a.text) for a in got] == [
+        ("1", "RT", "", "Cut \ufffd. Also \ufffd and \U0001f600 whole."),
+        ("2\ufffd", "R\ufffd", "T\ufffd", "Fine."),
+        ("3", "", "", "Whole \U0001f600 only."),
+    ]
+    where = [f"a{suffix}:1", f"a{suffix}:2"] if suffix == ".jsonl" else [f"a{suffix}:1"] * 2
+    assert warnings == [
+        f"{where[0]}: article '1': unpaired surrogate escapes replaced with U+FFFD (2 in text)",
+        f"{where[1]}: article '2\ufffd': unpaired surrogate escapes replaced with U+FFFD (3 in id, outlet, title)",
+    ]
+
+
 def test_missing_input_and_unknown_kind(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         list(read_path(tmp_path / "nope"))

@@ -110,6 +110,7 @@ def read_inputs(
     seen: dict[str, str] = {}
     for path in paths:
         for article in read_path(path, warn, meter):
+            article = _without_surrogates(article, warn)
             if article.id in seen:
                 # Real exports repeat ids (BASIL has four "empty"): keep the article under an
                 # id that says where it came from, and say so.
@@ -121,6 +122,34 @@ def read_inputs(
                 article = dataclasses.replace(article, id=new_id)
             seen[article.id] = article.source
             yield article
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _without_surrogates(article: Article, warn: Warn) -> Article:
+    """The article with each unpaired surrogate made U+FFFD, and a warning. Only a JSON
+    escape makes one: "\\ud83d" without its pair, from text cut inside an emoji. No UTF-8
+    holds it, so the report failed as it was written. (A check by encoding: a fifth of the
+    time of a regex search, 0.04 s for the 10k AllSides texts.)"""
+    broken = [f for f in FIELDS if not _encodable(getattr(article, f))]
+    if not broken:
+        return article
+    count = sum(len(_SURROGATE.findall(getattr(article, f))) for f in broken)
+    mended = {f: _SURROGATE.sub("\ufffd", getattr(article, f)) for f in broken}
+    warn(
+        f"{article.source}: article {mended.get('id', article.id)!r}: unpaired surrogate escapes "
+        f"replaced with U+FFFD ({count} in {', '.join(broken)})"
+    )
+    return dataclasses.replace(article, **mended)
 
 
 JSON_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz")
