@@ -351,6 +351,46 @@ def test_first_use_is_the_earliest_article_whatever_order_texts_are_added_in():
     assert counts.first("crimea", "g") == 1
 
 
+def test_texts_that_hold_no_phrase_give_empty_phrase_tables_not_an_error(tmp_path):
+    # One-word texts hold no two-word phrase, so the phrase counts got no row for their
+    # groups, and comparing them ended in an IndexError (found by tests/fuzz_inputs.py).
+    folder = tmp_path / "short"
+    folder.mkdir()
+    (folder / "s.txt").write_text("Accession!\n", encoding="utf-8")
+    (folder / "a.txt").write_text("Annexation. Annexation.\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text("id,outlet\ns,RT\na,Reuters\n", encoding="utf-8")
+    config = CompareConfig(
+        (folder,), LEXICONS, tmp_path / "out", "t", "outlet_type", keyness=KeynessConfig(min_count=1)
+    )
+    data = json.loads(render(config).json)
+    words = _comparison(data, "state_media", "rest", 1)
+    assert (words["accession"]["count"], words["accession"]["count_other"]) == (1, 0)
+    assert (words["annexation"]["count"], words["annexation"]["count_other"]) == (0, 2)
+    assert _comparison(data, "state_media", "rest", 2) == {}
+
+
+def test_the_phrase_counts_hold_a_row_for_a_group_with_no_phrase():
+    # Summed before the second group came (first() and vector() sum what is pending), the
+    # phrase matrix had one row; the second group's texts held no phrase to add its row.
+    from framing.keyness import TermCounts
+    from framing.terms import TextTerms
+
+    one = np.ones(1, dtype=np.int64)
+    first, second = np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64)
+    pair = TextTerms(("crimea", "accession"), np.ones(2, dtype=np.int64), first, second, one)
+    word = TextTerms(("annexation",), one, *(np.zeros(0, dtype=np.int64),) * 3)
+    counts = TermCounts()
+    counts.add("g", pair, 0)
+    assert counts.vector(2, "g").tolist() == [1.0]
+    counts.add("h", word, 1)
+    assert counts.vector(2, "h").tolist() == [0.0]
+    assert counts.first("crimea accession", "h") is None
+    assert counts.first("crimea accession", "h", other=True) == 0
+    counts.add("g", pair, 2)
+    assert counts.vector(2, "g").tolist() == [2.0]
+    assert counts.vector(2, "h").tolist() == [0.0]
+
+
 def test_membership_in_a_sorted_set_is_numpys_isin():
     rng = np.random.default_rng(7)
     values = rng.integers(0, 1 << 40, 5000)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import DTypeLike, NDArray
 
 from framing.terms import TextTerms
 
@@ -160,9 +160,19 @@ def _widened(m: sp.csr_array, columns: NDArray[np.int64], shape: tuple[int, int]
     """`m` (sorted indices) with column c moved to columns[c] (increasing, so the indices
     stay sorted) and rows added at the end up to shape[0]."""
     index = _index_type(m.nnz, shape[1])
-    indptr = np.full(shape[0] + 1, m.nnz, dtype=index)
+    return _matrix(m.data, columns[m.indices].astype(index), _row_starts(m, shape[0], index), shape)
+
+
+def _with_rows(m: sp.csr_array, rows: int) -> sp.csr_array:
+    """`m` with empty rows added at the end up to `rows`; its data and indices kept as they
+    are (the counts and first uses share their indices)."""
+    return _matrix(m.data, m.indices, _row_starts(m, rows, m.indptr.dtype), (rows, m.shape[1]))
+
+
+def _row_starts(m: sp.csr_array, rows: int, index: DTypeLike) -> NDArray[np.integer]:
+    indptr = np.full(rows + 1, m.nnz, dtype=index)
     indptr[: m.shape[0] + 1] = m.indptr
-    return _matrix(m.data, columns[m.indices].astype(index), indptr, shape)
+    return indptr
 
 
 class TermCounts:
@@ -235,6 +245,13 @@ class TermCounts:
                 self._add_batch(n, documents)
         self._pending = {1: [], 2: []}
         self._pending_size = 0
+        groups = len(self.group_names)
+        for n in (1, 2):
+            # A group none of whose texts holds a phrase (one-word lines, say) got no row
+            # in the phrase matrices, and comparing it ended in an IndexError.
+            if self._counts[n].shape[0] < groups:
+                self._counts[n] = _with_rows(self._counts[n], groups)
+                self._first[n] = _with_rows(self._first[n], groups)
 
     def _add_batch(self, n: int, documents: list[Document]) -> None:
         import scipy.sparse as sp
