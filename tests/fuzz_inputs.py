@@ -1,0 +1,296 @@
+"""Mutated inputs against `framing compare`, run by hand (not by pytest): every run must end
+in a report or in one error line (exit 0 or 2), never a traceback; and where the bytes can
+be compared, `--jobs 1`, `--jobs 2`, a cold and a warm store, and a store after lexicon
+edits must give the same report as `--no-cache`.
+
+    python tests/fuzz_inputs.py                      # every kind, 100 cases each, seed 0
+    python tests/fuzz_inputs.py files lexicons --cases 300 --seed 3
+
+Kinds: files (CSV, TSV, JSON Lines, JSON arrays, gzip), folder (the seeds with files
+mutated, re-encoded, emptied, removed or added), lexicons (one bundled lexicon file
+mutated: `lexicon check` and `compare`), options (keyness and grouping options with odd
+values and mutated background and stop-word files), same-bytes and edits (AllSides
+articles from ../shared/corpora, reposted and doubled; a few hundred cases take minutes).
+A failing case is kept under --keep for a test to be made of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from framing.cli import app
+from framing.resources import bundled
+
+ALLSIDES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides-10k.jsonl.gz"
+SEEDS = bundled("seeds")
+LEXICONS = bundled("lexicons")
+
+# Pieces that broke parsers somewhere: quotes, separators, line ends, byte-order marks,
+# bytes that are not UTF-8, a lone surrogate escape, Markdown and HTML.
+PIECES = [
+    b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b'"', b",", b"\t", b";", b"\n", b"\r", b"\r\n", b"{", b"}",
+    b"[", b"]", b"\\", b"\\u0000", b"\\ud800", b"\\ud83d", b"|", b"*", b"#", b"<script>", b"\x1b[31m",
+    "\u2028".encode(), "€".encode(), "İ".encode(), b"\xc3", b"\x80", b"\xcf\xf0", b"null", b"1e999", b"-1",
+]  # fmt: skip
+
+
+class Fuzz:
+    def __init__(self, seed: int, keep: Path) -> None:
+        self.rng = random.Random(seed)
+        self.runner = CliRunner()
+        self.keep = keep
+        self.failures = 0
+
+    def mutate(self, data: bytes, most: int = 5) -> bytes:
+        b = bytearray(data)
+        for _ in range(self.rng.randint(1, most)):
+            at = self.rng.randint(0, len(b))
+            op = self.rng.random()
+            if op < 0.45:
+                b[at:at] = self.rng.choice(PIECES)
+            elif op < 0.65 and b:
+                del b[at : at + self.rng.randint(1, 20)]
+            elif op < 0.9 and b:
+                b[at:at] = b[self.rng.randint(0, len(b) - 1) :][: self.rng.randint(1, 60)]
+            else:
+                b[at:at] = self.rng.randbytes(self.rng.randint(1, 5))
+        return bytes(b)
+
+    def run(self, *args: str) -> tuple[int, str]:
+        r = self.runner.invoke(app, list(args))
+        if r.exception and not isinstance(r.exception, SystemExit):
+            return -1, "".join(traceback.format_exception(r.exception))
+        return r.exit_code, r.output
+
+    def ends_cleanly(self, case: Path, *args: str) -> None:
+        status, output = self.run(*args)
+        if status not in (0, 2) or "Traceback" in output:
+            self.fail(case, f"exit {status}: {' '.join(args)}\n{output[-1500:]}")
+
+    def fail(self, case: Path, what: str) -> None:
+        self.failures += 1
+        kept = self.keep / f"{case.name}-{self.failures}"
+        shutil.copytree(case, kept)
+        print(f"FAILED, kept in {kept}: {what}")
+
+
+def files(fuzz: Fuzz, case: Path) -> None:
+    rows = [
+        {"id": "1", "outlet": "RT", "title": "# A | b <b>x</b>", "text": 'The bloc, he claimed.\n\nNATO "annexation".'},
+        {"id": "2", "outlet": "Reuters", "text": 'Crimea accession was said. "We will," said Lavrov.', "date": "2021-02-03"},
+    ]  # fmt: skip
+    csv = 'id,outlet,title,text\n1,RT,"A | b","The bloc, he claimed. ""Annexation""."\n2,Reuters,T,"Said, he."\n'
+    lines = "".join(json.dumps(r) + "\n" for r in rows)
+    bases = {".csv": csv, ".tsv": csv.replace(",", "\t"), ".jsonl": lines, ".json": json.dumps(rows)}
+    suffix = fuzz.rng.choice(list(bases))
+    data = fuzz.mutate(bases[suffix].encode())
+    packed = fuzz.rng.random() < 0.2
+    path = case / ("in" + suffix + (".gz" if packed else ""))
+    path.write_bytes(gzip.compress(data) if packed else data)
+    fuzz.ends_cleanly(case, "compare", str(path), "--out", str(case / "out"), "--no-cache")
+
+
+def folder(fuzz: Fuzz, case: Path) -> None:
+    seeds = case / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for _ in range(fuzz.rng.randint(1, 3)):
+        found = sorted(seeds.iterdir())
+        if not found:
+            break
+        p = fuzz.rng.choice(found)
+        op = fuzz.rng.random()
+        if op < 0.6:
+            p.write_bytes(fuzz.mutate(p.read_bytes()))
+        elif op < 0.7:
+            p.write_bytes(b"")
+        elif op < 0.8:
+            encoding = fuzz.rng.choice(["utf-16", "utf-16-be", "cp1251", "latin-1"])
+            p.write_bytes(p.read_bytes().decode("utf-8", "replace").encode(encoding, "replace"))
+        elif op < 0.9:
+            p.unlink()
+        else:
+            name = fuzz.rng.choice(["extra.txt", "X.TXT", ".hidden.txt", "a b|c.txt"])
+            (seeds / name).write_bytes(fuzz.mutate(b"Hello. He claimed the bloc."))
+    fuzz.ends_cleanly(case, "compare", str(seeds), "--out", str(case / "out"), "--no-cache")
+
+
+def lexicons(fuzz: Fuzz, case: Path) -> None:
+    lex = case / "lexicons"
+    shutil.copytree(LEXICONS, lex)
+    p = fuzz.rng.choice(sorted(lex.iterdir()))
+    p.write_bytes(fuzz.mutate(p.read_bytes(), most=3))
+    fuzz.ends_cleanly(case, "lexicon", "check", str(lex))
+    fuzz.ends_cleanly(case, "compare", "--lexicons", str(lex), "--out", str(case / "out"), "--no-cache")
+
+
+def options(fuzz: Fuzz, case: Path) -> None:
+    (case / "bg.csv").write_bytes(fuzz.mutate(b"term,count\nnato,120\nannexation,4\nthe,100000\n", most=3))
+    (case / "stop.txt").write_bytes(fuzz.mutate(b"the\nof\nand\n", most=3))
+    choice = fuzz.rng.choice
+    extra = choice(
+        [
+            ["--background", str(case / "bg.csv")],
+            ["--stop-words", str(case / "stop.txt")],
+            [
+                "--prior",
+                choice(["uniform:0", "uniform:-1", "uniform:x", "uniform:1e400", "uniform:nan", "corpus"]),
+            ],
+            ["--variance", choice(["monroe", "scattertext", "x", ""])],
+            ["--pair", choice(["agency,agency", "a,b", ",", "state_media,agency,x", "agency"])],
+            ["--by", choice(["outlet", "type", "x"])],
+            ["--top", choice(["0", "1", "100000"])],
+            ["--min-count", choice(["1", "1000000", "-3"])],
+        ]
+    )
+    fuzz.ends_cleanly(case, "compare", "--out", str(case / "out"), "--no-cache", *extra)
+
+
+def _allsides(fuzz: Fuzz, case: Path, low: int, high: int) -> Path:
+    """Up to `high` AllSides articles, some reposting another's paragraphs (cut, shuffled)
+    and some doubled, under outlets of several types and hostile names."""
+    source = _allsides_records()
+    outlets = ["RT", "TASS", "Reuters", "AP", "Sputnik", "BBC", "", "Unknown | Outlet", "<b>x</b>"]
+    records: list[dict[str, str]] = []
+    for i, r in enumerate(fuzz.rng.sample(source, fuzz.rng.randint(low, high))):
+        text = r["text"]
+        if records and fuzz.rng.random() < 0.3:
+            paragraphs = fuzz.rng.choice(records)["text"].split("\n")
+            if fuzz.rng.random() < 0.3:
+                fuzz.rng.shuffle(paragraphs)
+            text = "\n".join(paragraphs[: fuzz.rng.randint(1, len(paragraphs))]) + "\n" + text[:300]
+        if fuzz.rng.random() < 0.2:
+            text += "\n" + text
+        records.append({"id": str(i), "outlet": fuzz.rng.choice(outlets), "text": text})
+    path = case / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+_records: list[dict[str, str]] = []
+
+
+def _allsides_records() -> list[dict[str, str]]:
+    if not _records:
+        with gzip.open(ALLSIDES, "rt", encoding="utf-8") as f:
+            _records.extend(json.loads(line) for line in f)
+    return _records
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def same_bytes(fuzz: Fuzz, case: Path) -> None:
+    corpus = _allsides(fuzz, case, 5, 60)
+    grouping = fuzz.rng.choice([[], ["--by", "outlet"], ["--pair", "state_media,agency"]])
+    store = str(case / "store.sqlite")
+    runs = {
+        "jobs 1": ["--jobs", "1", "--no-cache"],
+        "jobs 2": ["--jobs", "2", "--no-cache"],
+        "cold store": ["--jobs", "2", "--cache", store],
+        "warm store": ["--jobs", "1", "--cache", store],
+    }
+    digests = {}
+    for name, extra in runs.items():
+        out = case / name.replace(" ", "-")
+        status, output = fuzz.run("compare", str(corpus), "--out", str(out), *grouping, *extra)
+        if status != 0:
+            return fuzz.fail(case, f"{name}: exit {status}\n{output[-1500:]}")
+        digests[name] = _digest(out)
+    if any(d != digests["jobs 1"] for d in digests.values()):
+        fuzz.fail(case, f"reports differ: {digests}")
+
+
+def edits(fuzz: Fuzz, case: Path) -> None:
+    """Three random edits of a lexicon (a line added, removed, moved, a context changed),
+    each re-run on the store against a run with no store."""
+    corpus = _allsides(fuzz, case, 10, 40)
+    lex = case / "lexicons"
+    shutil.copytree(LEXICONS, lex)
+    store = str(case / "store.sqlite")
+    base = ["compare", str(corpus), "--lexicons", str(lex), *fuzz.rng.choice([[], ["--by", "outlet"]])]
+    if fuzz.run(*base, "--out", str(case / "first"), "--cache", store)[0] != 0:
+        return fuzz.fail(case, "the first run failed")
+    words = re.findall(r"[a-z]{5,}", corpus.read_text(encoding="utf-8").lower())
+    for step in range(3):
+        p = lex / fuzz.rng.choice(["labels.csv", "attribution_verbs.csv", "contrasts.csv"])
+        lines = p.read_text(encoding="utf-8").split("\n")
+        body = [i for i, line in enumerate(lines) if line and not line.startswith("#") and "," in line][1:]
+        op = fuzz.rng.random()
+        if op < 0.3 and body:
+            del lines[fuzz.rng.choice(body)]
+        elif op < 0.5 and len(body) > 1:
+            i, j = fuzz.rng.sample(body, 2)
+            lines[i], lines[j] = lines[j], lines[i]
+        elif p.name == "contrasts.csv" and body:
+            i = fuzz.rng.choice(body)
+            cells = lines[i].split(",")
+            if len(cells) > 3:
+                cells[3] = fuzz.rng.choice(words) if fuzz.rng.random() < 0.7 else ""
+                lines[i] = ",".join(cells)
+        elif p.name != "contrasts.csv":
+            category = "loaded_label" if p.name == "labels.csv" else "distancing"
+            context = fuzz.rng.choice(words) if fuzz.rng.random() < 0.3 else ""
+            term = fuzz.rng.choice(words) + ("*" if fuzz.rng.random() < 0.3 else "")
+            lines.insert(fuzz.rng.choice(body or [len(lines)]), f"{category},{term},{context},fuzz")
+        p.write_text("\n".join(lines), encoding="utf-8")
+        if fuzz.run("lexicon", "check", str(lex))[0] != 0:
+            return  # an edit that made a bad lexicon (a term twice): nothing to compare
+        stored, fresh = case / f"stored-{step}", case / f"fresh-{step}"
+        jobs = fuzz.rng.choice(["1", "2"])
+        s1, o1 = fuzz.run(*base, "--out", str(stored), "--cache", store, "--jobs", jobs)
+        s2, o2 = fuzz.run(*base, "--out", str(fresh), "--no-cache", "--jobs", "1")
+        if s1 or s2 or _digest(stored) != _digest(fresh):
+            return fuzz.fail(
+                case, f"edit {step} of {p.name}: the stored run differs\n{o1[-800:]}\n{o2[-800:]}"
+            )
+
+
+KINDS: dict[str, Callable[[Fuzz, Path], None]] = {
+    "files": files,
+    "folder": folder,
+    "lexicons": lexicons,
+    "options": options,
+    "same-bytes": same_bytes,
+    "edits": edits,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("kinds", nargs="*", help=f"of {', '.join(KINDS)}; all by default")
+    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, default=Path("fuzz-failures"))
+    args = parser.parse_args()
+    unknown = [k for k in args.kinds if k not in KINDS]
+    if unknown:
+        parser.error(f"no kind {', '.join(unknown)}; the kinds are {', '.join(KINDS)}")
+    args.keep.mkdir(exist_ok=True)
+    fuzz = Fuzz(args.seed, args.keep)
+    for kind in args.kinds or KINDS:
+        before = fuzz.failures
+        for n in range(args.cases):
+            with tempfile.TemporaryDirectory() as scratch:
+                case = Path(scratch) / f"{kind}-{args.seed}-{n}"
+                case.mkdir()
+                KINDS[kind](fuzz, case)
+        print(f"{kind}: {args.cases} cases, {fuzz.failures - before} failed")
+    return 1 if fuzz.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
