@@ -128,6 +128,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _encodable(value: str) -> bool:
+    if value.isascii():  # a flag of the string: no pass over it
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
