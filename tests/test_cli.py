@@ -305,12 +305,12 @@ def test_cache_info_says_what_the_store_holds(tmp_path):
     size = sum(p.stat().st_size for p in sides if p.exists())
     assert size < 5_000_000
     assert r.stdout.startswith(f"{store}: {size / 1e6:,.1f} MB, every page checked; ")
-    # 5 seeds: one result each, one per (seed, lexicon file) for the 3 lexicon files, their
-    # term counts, the sums of this one corpus, and its keyness tables (4 outlet types: content
+    # 5 seeds: one result and one tag each, one per (seed, lexicon file) for the 3 lexicon
+    # files, their term counts, the sums of this one corpus, and its keyness tables (4 outlet types: content
     # site, forum repost, state-aligned, state media; each against the rest in words and in
     # phrases: 8) and examples, and each article's lines of the report
     assert (
-        "5 article results, 15 lexicon results, 3 lexicon versions, 5 term counts, "
+        "5 article results, 5 outlet tags, 15 lexicon results, 3 lexicon versions, 5 term counts, "
         "1 summed corpus term counts, 8 keyness tables, 1 sets of keyness examples, "
         "5 articles' report lines" in r.stdout
     )

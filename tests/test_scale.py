@@ -239,6 +239,48 @@ def test_report_lines_are_kept_and_made_again_exactly_where_they_change(corpus, 
     assert len(made) == 7
 
 
+def test_a_registry_edit_tags_the_articles_again_without_scoring_them(
+    corpus, tmp_path, small_batches, monkeypatch
+):
+    # The outlet registry is edited by hand as often as the lexicons. Each article's base
+    # (sentiment, readability, ...) was kept under a key that held the registry's hash, so
+    # moving one outlet to another type scored every article again.
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    registry = lexicons / "outlets.csv"
+    line = "Reuters,Thomson Reuters,reuters.com,agency,"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(line, line.replace("agency", "state_media")),
+        encoding="utf-8",
+    )
+    tagged: list[str] = []
+    tag = pipeline.tag
+    monkeypatch.setattr(pipeline, "tag", lambda outlet, *rest: tagged.append(outlet) or tag(outlet, *rest))
+    edited = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert (edited.result.cached, edited.result.rescored) == (7, 0)
+    assert len(tagged) == 7  # the registry is part of every tag's key
+    types = {a["id"]: a["outlet_type"] for a in json.loads(edited.json)["articles"]}
+    assert types["x1"] == "state_media"  # x1 is Reuters
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (edited.md, edited.json) == (fresh.md, fresh.json)
+    # Tagged again, the tags are kept: the next run reads them.
+    tagged.clear()
+    again = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert (tagged, again.result.rescored, again.json) == ([], 0, edited.json)
+    # A new outlet for one article, same text: that article alone is tagged again.
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("x2,RT,", "x2,Reuters,"), encoding="utf-8"
+    )
+    moved = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
+    assert (tagged, moved.result.rescored) == (["Reuters"], 0)
+    assert {a["id"]: a["outlet"] for a in json.loads(moved.json)["articles"]}["x2"] == "Reuters"
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    assert (moved.md, moved.json) == (fresh.md, fresh.json)
+
+
 def _never(*args: object, **kwargs: object) -> None:
     raise AssertionError("a table was made again instead of read from the store")
 

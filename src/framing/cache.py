@@ -69,6 +69,7 @@ _TABLES = f"""
 {_HITS_TABLE};
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS base (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tags (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vocabulary (text_key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vocabulary_sets (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
@@ -87,6 +88,7 @@ _OWN_TABLES = frozenset([*re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _TABLE
 _SQLITE_HEADER = b"SQLite format 3\0"
 _COUNTED = (
     "base",
+    "tags",
     "hits",
     "lexicons",
     "terms",
@@ -536,6 +538,9 @@ class Store:
     def bases(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
         return {k: unpack(d) for k, d in self._select("SELECT key, data FROM base WHERE key IN ({})", keys)}
 
+    def tags(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
+        return {k: unpack(d) for k, d in self._select("SELECT key, data FROM tags WHERE key IN ({})", keys)}
+
     def hits(
         self, text_keys: Sequence[bytes], lexicons: Iterable[str]
     ) -> dict[bytes, dict[str, tuple[str, bytes]]]:
@@ -667,10 +672,12 @@ class Store:
         vocabularies: Iterable[tuple[bytes, str]],
         lexicons: Iterable[tuple[str, Any]] = (),
         terms: Iterable[tuple[bytes, str, Any]] = (),
+        tags: Iterable[tuple[bytes, Any]] = (),
     ) -> None:
         with self.db:  # commits, or rolls back on error or interruption
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
+            self.db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", ((k, pack(v)) for k, v in tags))
             # In key order: each page of the table is then written once per transaction.
             self.db.executemany(
                 "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",

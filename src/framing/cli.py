@@ -448,6 +448,7 @@ def cache_info(cache_path: CacheOption = None) -> None:
     size = sum(p.stat().st_size for p in cache.store_files(path) if p.is_file())
     held = [
         f"{counts['base']:,} article results",
+        f"{counts['tags']:,} outlet tags",
         f"{counts['hits']:,} lexicon results",
         f"{counts['lexicons']:,} lexicon versions",
         f"{counts['terms']:,} term counts",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 from functools import cached_property
 from itertools import chain, islice
 from operator import attrgetter
@@ -172,6 +172,21 @@ def load_lexicon_folder(folder: Path) -> tuple[list[Lexicon], Registry]:
 
 
 # ---- map: one article, in a worker ---------------------------------------------------------
+
+
+# What the store keeps of a base under its text's key: all but the tag, which depends on the
+# outlet, the URL and the registry too, and is kept apart under the article's key. An edit
+# of the registry then tags the articles again (from the stored removals, without cleaning)
+# instead of scoring every one of them again.
+_TEXT_RESULTS = tuple(f.name for f in fields(Base) if f.name != "tag")
+
+
+def _text_results(base: Base) -> tuple[Any, ...]:
+    return tuple(getattr(base, name) for name in _TEXT_RESULTS)
+
+
+def _with_tag(found: Tag, results: tuple[Any, ...]) -> Base:
+    return Base(tag=found, **dict(zip(_TEXT_RESULTS, results, strict=True)))
 
 
 def score_base(article: Article, cleaned: CleanText, doc: Document, registry: Registry) -> Base:
@@ -344,6 +359,7 @@ class _Slot:
     article_key: bytes = b""
     text_key: bytes = b""
     base: Base | None = None
+    tagged_again: bool = False  # the stored tag no longer held: the base's tag is new
     hits: dict[str, list[Hit]] | None = None
     terms: TextTerms | None = None
     task: Task | None = None
@@ -639,7 +655,7 @@ def _finish(
         note(f"{article.source}: article {article.id!r} has no text, skipped")
     slots, outcomes = batch.slots, batch.outcomes
     all_files = tuple(lex.file for lex in scorer.lexicons)
-    new_bases, new_hits, new_vocab, new_terms = [], [], [], []
+    new_bases, new_tags, new_hits, new_vocab, new_terms = [], [], [], [], []
     for s in slots:
         for file, data in (s.carried or {}).items():
             # Stored again under the current version: as it was if no entry moved (an edit
@@ -648,6 +664,9 @@ def _finish(
             if data is None:
                 data = cache.pack([_stored(scorer, file, h) for h in s.hits[file]])
             carried.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
+        if s.tagged_again:
+            assert s.base is not None
+            new_tags.append((s.article_key, s.base.tag))
         if s.task is None:
             counts["cached"] += 1
         else:
@@ -658,7 +677,8 @@ def _finish(
                 new_terms.append((s.text_key, terms))
             if base is not None:
                 s.base = base
-                new_bases.append((s.article_key, base))
+                new_bases.append((s.text_key, _text_results(base)))
+                new_tags.append((s.article_key, base.tag))
             s.hits = s.hits or {}
             for file, stored in found.items():
                 lex = scorer.lexicons[all_files.index(file)]
@@ -673,6 +693,7 @@ def _finish(
             new_vocab,
             [(lex.sha256, [_identity(e) for e in lex.entries]) for lex in scorer.lexicons],
             [(text_key, terms_key, terms) for text_key, terms in new_terms],
+            new_tags,
         )
     for s in slots:
         assert s.base is not None and s.hits is not None
@@ -726,7 +747,8 @@ def _terms_key(scorer: Scorer) -> str:
 
 def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: dict[str, Edits]) -> None:
     """Fill each slot with what the store still holds for it."""
-    bases = store.bases([s.article_key for s in slots])
+    bases = store.bases([s.text_key for s in slots])
+    tags = store.tags([s.article_key for s in slots if s.text_key in bases])
     stored_hits = store.hits([s.text_key for s in slots], [lex.file for lex in scorer.lexicons])
     # Vocabularies are read only for texts that have hits of an edited lexicon and whose
     # batch's token set does not rule out every entry that differs.
@@ -741,7 +763,15 @@ def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: d
     ]
     vocab = store.vocabularies(need_vocab) if need_vocab else {}
     for s in slots:
-        s.base = bases.get(s.article_key)
+        results = bases.get(s.text_key)
+        if results is not None:
+            found = tags.get(s.article_key)
+            if found is None:
+                a = s.article
+                removed = results[_TEXT_RESULTS.index("removed")]
+                found = tag(a.outlet, a.url, restore(a.text, list(removed)), scorer.registry)
+                s.tagged_again = True
+            s.base = _with_tag(found, results)
         rows = stored_hits.get(s.text_key, {})
         s.hits = {}
         for lex in scorer.lexicons:
