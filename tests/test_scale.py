@@ -246,7 +246,7 @@ def test_a_registry_edit_tags_the_articles_again_without_scoring_them(
     # (sentiment, readability, ...) was kept under a key that held the registry's hash, so
     # moving one outlet to another type scored every article again.
     store = tmp_path / "store.sqlite"
-    render(_config(corpus, tmp_path, cache=store))
+    before = render(_config(corpus, tmp_path, cache=store))
     lexicons = tmp_path / "lexicons"
     shutil.copytree(LEXICONS, lexicons)
     registry = lexicons / "outlets.csv"
@@ -258,11 +258,18 @@ def test_a_registry_edit_tags_the_articles_again_without_scoring_them(
     tagged: list[str] = []
     tag = pipeline.tag
     monkeypatch.setattr(pipeline, "tag", lambda outlet, *rest: tagged.append(outlet) or tag(outlet, *rest))
+    made = _count_rendered(monkeypatch)
     edited = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert (edited.result.cached, edited.result.rescored) == (7, 0)
     assert len(tagged) == 7  # the registry is part of every tag's key
     types = {a["id"]: a["outlet_type"] for a in json.loads(edited.json)["articles"]}
     assert types["x1"] == "state_media"  # x1 is Reuters
+    # Report lines are made again only for the articles whose tag the edit changed.
+    shown = ("outlet", "outlet_type", "state_owned", "origin", "evidence")
+    old, new = (
+        {a["id"]: [a[k] for k in shown] for a in json.loads(r.json)["articles"]} for r in (before, edited)
+    )
+    assert sorted(made) == sorted(i for i in new if new[i] != old[i]) == ["x1"]
     fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
     assert (edited.md, edited.json) == (fresh.md, fresh.json)
     # Tagged again, the tags are kept: the next run reads them.

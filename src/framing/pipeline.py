@@ -715,16 +715,19 @@ def _finish(
 
 def _report_key(s: _Slot, hits: tuple[Hit, ...]) -> tuple[bytes, bytes]:
     """The article's place in the input (source and id), and a key of everything its
-    report lines are made of: its result (the article key), the fields of the input shown,
-    each hit as the JSON shows it (its entry's `shown`, its span and voice), and the code
-    that writes them (any change to framing's source makes every line again). The hits go
-    in column by column, each column by one call that runs in C: repr() of every hit was
-    5% of a 100k re-run."""
+    report lines are made of: its text's results (the text key), its tag, the fields of the
+    input shown, each hit as the JSON shows it (its entry's `shown`, its span and voice),
+    and the code that writes them (any change to framing's source makes every line again).
+    The tag itself, not the registry's hash: after a registry edit only the articles whose
+    tag changed are written again. The hits go in column by column, each column by one call
+    that runs in C: repr() of every hit was 5% of a 100k re-run."""
     a = s.article
+    assert s.base is not None
     return cache.digest(a.source, a.id), cache.digest(
         cache.code_key(),
-        s.article_key,
-        repr((a.id, a.source, a.date, a.title)),
+        s.text_key,
+        repr(s.base.tag),
+        repr((a.id, a.source, a.date, a.title, a.url)),
         b"".join(map(_SHOWN_DIGEST, hits)),
         array("q", chain.from_iterable(map(_SPAN, hits))).tobytes(),
         " ".join(map(_VOICE, hits)),
