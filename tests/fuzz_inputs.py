@@ -215,8 +215,9 @@ def same_bytes(fuzz: Fuzz, case: Path) -> None:
 
 
 def edits(fuzz: Fuzz, case: Path) -> None:
-    """Three random edits of a lexicon (a line added, removed, moved, a context changed),
-    each re-run on the store against a run with no store."""
+    """Three random edits of a lexicon (a line added, removed, moved, a context changed)
+    or of the outlet registry (an outlet given another type), each re-run on the store
+    against a run with no store."""
     corpus = _allsides(fuzz, case, 10, 40)
     lex = case / "lexicons"
     shutil.copytree(LEXICONS, lex)
@@ -225,12 +226,23 @@ def edits(fuzz: Fuzz, case: Path) -> None:
     if fuzz.run(*base, "--out", str(case / "first"), "--cache", store)[0] != 0:
         return fuzz.fail(case, "the first run failed")
     words = re.findall(r"[a-z]{5,}", corpus.read_text(encoding="utf-8").lower())
+    types = [
+        line.split(",")[0] for line in (lex / "outlet_types.csv").read_text(encoding="utf-8").split("\n")
+    ]
+    types = [t for t in types[1:] if t and not t.startswith("#") and t != "type"]
     for step in range(3):
-        p = lex / fuzz.rng.choice(["labels.csv", "attribution_verbs.csv", "contrasts.csv"])
+        p = lex / fuzz.rng.choice(["labels.csv", "attribution_verbs.csv", "contrasts.csv", "outlets.csv"])
         lines = p.read_text(encoding="utf-8").split("\n")
         body = [i for i, line in enumerate(lines) if line and not line.startswith("#") and "," in line][1:]
         op = fuzz.rng.random()
-        if op < 0.3 and body:
+        if p.name == "outlets.csv":
+            # One of the outlets the corpus names more often than not, else any.
+            named = [i for i in body if lines[i].split(",")[0] in ("RT", "TASS", "Reuters", "BBC")]
+            i = fuzz.rng.choice(named if named and fuzz.rng.random() < 0.7 else body)
+            cells = lines[i].split(",", 4)
+            cells[3] = fuzz.rng.choice(types)
+            lines[i] = ",".join(cells)
+        elif op < 0.3 and body:
             del lines[fuzz.rng.choice(body)]
         elif op < 0.5 and len(body) > 1:
             i, j = fuzz.rng.sample(body, 2)
