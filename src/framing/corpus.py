@@ -145,8 +145,10 @@ def _without_surrogates(article: Article, warn: Warn) -> Article:
     broken = [f for f in FIELDS if not _encodable(getattr(article, f))]
     if not broken:
         return article
-    count = sum(len(_SURROGATE.findall(getattr(article, f))) for f in broken)
-    mended = {f: _SURROGATE.sub("\ufffd", getattr(article, f)) for f in broken}
+    mended, count = {}, 0
+    for f in broken:
+        mended[f], n = _SURROGATE.subn("\ufffd", getattr(article, f))
+        count += n
     warn(
         f"{article.source}: article {mended.get('id', article.id)!r}: unpaired surrogate escapes "
         f"replaced with U+FFFD ({count} in {', '.join(broken)})"
