@@ -27,11 +27,13 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from framing.cli import app
+from framing.outlets import read_registry
 from framing.resources import bundled
 
 ALLSIDES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides-10k.jsonl.gz"
@@ -179,14 +181,10 @@ def _allsides(fuzz: Fuzz, case: Path, low: int, high: int) -> Path:
     return path
 
 
-_records: list[dict[str, str]] = []
-
-
+@cache
 def _allsides_records() -> list[dict[str, str]]:
-    if not _records:
-        with gzip.open(ALLSIDES, "rt", encoding="utf-8") as f:
-            _records.extend(json.loads(line) for line in f)
-    return _records
+    with gzip.open(ALLSIDES, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -226,10 +224,9 @@ def edits(fuzz: Fuzz, case: Path) -> None:
     if fuzz.run(*base, "--out", str(case / "first"), "--cache", store)[0] != 0:
         return fuzz.fail(case, "the first run failed")
     words = re.findall(r"[a-z]{5,}", corpus.read_text(encoding="utf-8").lower())
-    types = [
-        line.split(",")[0] for line in (lex / "outlet_types.csv").read_text(encoding="utf-8").split("\n")
-    ]
-    types = [t for t in types[1:] if t and not t.startswith("#") and t != "type"]
+    registry, _ = read_registry(lex)
+    assert registry is not None
+    types = sorted(registry.types)
     for step in range(3):
         p = lex / fuzz.rng.choice(["labels.csv", "attribution_verbs.csv", "contrasts.csv", "outlets.csv"])
         lines = p.read_text(encoding="utf-8").split("\n")
