@@ -10,7 +10,9 @@ Kinds: files (CSV, TSV, JSON Lines, JSON arrays, gzip), folder (the seeds with f
 mutated, re-encoded, emptied, removed or added), lexicons (one bundled lexicon file
 mutated: `lexicon check` and `compare`), options (keyness and grouping options with odd
 values and mutated background and stop-word files), same-bytes and edits (AllSides
-articles from ../shared/corpora, reposted and doubled; a few hundred cases take minutes).
+articles from ../shared/corpora, reposted and doubled; a few hundred cases take minutes),
+stops (a run on a store stopped by a signal at a random moment, its store sometimes
+damaged after: the next runs must give the bytes of `--no-cache`).
 A failing case is kept under --keep for a test to be made of it.
 """
 
@@ -23,8 +25,11 @@ import json
 import random
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from functools import cache
@@ -268,6 +273,74 @@ def edits(fuzz: Fuzz, case: Path) -> None:
             )
 
 
+# How a run on a store is stopped, with what chance: a kill leaves the store as of its last
+# commit and may leave temporary files; SIGTERM and SIGINT must leave no temporary file.
+_STOPS = [(signal.SIGKILL, 0.6), (signal.SIGTERM, 0.2), (signal.SIGINT, 0.2)]
+
+
+def stops(fuzz: Fuzz, case: Path) -> None:
+    """A run on a new store stopped by a signal at a random moment, the store then left as
+    it is, truncated, or with bytes overwritten (the disk's damage, which SQLite does not
+    check for), and run on twice. Every run after the stop must end in a report with the
+    bytes of `--no-cache`, or in one error line followed by a run that does; what the
+    stopped run left in its output folder must be whole files of that same report."""
+    corpus = _allsides(fuzz, case, 20, 300)
+    store = case / "store.sqlite"
+    base = ["compare", str(corpus), *fuzz.rng.choice([[], ["--by", "outlet"]])]
+    fresh = case / "fresh"
+    if fuzz.run(*base, "--out", str(fresh), "--no-cache")[0] != 0:
+        return fuzz.fail(case, "the run with no store failed")
+    expected = _digest(fresh)
+    stopped = case / "stopped"
+    sig = fuzz.rng.choices([s for s, _ in _STOPS], [w for _, w in _STOPS])[0]
+    jobs = fuzz.rng.choice(["1", "2"])
+    command = [sys.executable, "-m", "framing", *base, "--out", str(stopped), "--cache", str(store)]
+    with subprocess.Popen(
+        [*command, "--jobs", jobs], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as run:
+        time.sleep(fuzz.rng.uniform(0.5, 6.0))
+        run.send_signal(sig)
+        _, err = run.communicate(timeout=120)
+    if b"Traceback" in err:
+        return fuzz.fail(case, f"{sig.name}: a traceback\n{err.decode()[-1500:]}")
+    left = _digest(stopped) if stopped.exists() else {}
+    unfinished = [n for n in left if n not in expected and not (sig == signal.SIGKILL and n.endswith(".tmp"))]
+    if unfinished or any(left[n] != expected[n] for n in left if n in expected):
+        return fuzz.fail(case, f"{sig.name}: the stopped run left {sorted(left)}")
+    damage = _damage(fuzz, store)
+    for attempt in range(2):
+        out = case / f"again-{attempt}"
+        status, output = fuzz.run(
+            *base, "--out", str(out), "--cache", str(store), "--jobs", fuzz.rng.choice(["1", "2"])
+        )
+        if status == 0 and _digest(out) == expected:
+            continue
+        if status == 2 and attempt == 0 and damage and "Traceback" not in output:
+            continue  # a damaged page found mid-run: one error, then the next run must do
+        return fuzz.fail(
+            case, f"{sig.name}, {damage or 'no damage'}, run {attempt}: exit {status}\n{output[-1500:]}"
+        )
+
+
+def _damage(fuzz: Fuzz, store: Path) -> str:
+    """Leave the store as the stop left it, or truncate it, or overwrite a few bytes of it."""
+    if not store.exists() or fuzz.rng.random() < 0.5:
+        return ""
+    data = bytearray(store.read_bytes())
+    if fuzz.rng.random() < 0.3:
+        at = fuzz.rng.randint(0, len(data))
+        store.write_bytes(data[:at])
+        return f"truncated at {at} of {len(data)}"
+    spots = []
+    for _ in range(fuzz.rng.randint(1, 4)):
+        at = fuzz.rng.randint(0, max(0, len(data) - 1))
+        width = fuzz.rng.choice([1, 4, 64])
+        data[at : at + width] = fuzz.rng.randbytes(len(data[at : at + width]))
+        spots.append(at)
+    store.write_bytes(data)
+    return f"bytes overwritten at {spots} of {len(data)}"
+
+
 KINDS: dict[str, Callable[[Fuzz, Path], None]] = {
     "files": files,
     "folder": folder,
@@ -275,6 +348,7 @@ KINDS: dict[str, Callable[[Fuzz, Path], None]] = {
     "options": options,
     "same-bytes": same_bytes,
     "edits": edits,
+    "stops": stops,
 }
 
 
