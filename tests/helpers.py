@@ -11,6 +11,7 @@ from pathlib import Path
 from framing.compare import Group
 from framing.config import CompareConfig
 from framing.pipeline import ArticleResult, Result
+from framing.progress import SCORING
 from framing.resources import bundled
 from framing.writers import ReportStream, compare
 
@@ -83,6 +84,7 @@ class Rendered:
     articles: list[ArticleResult]
     md: str
     json: str
+    said: list[str]  # every warning the run gave (the CLI prints them on stderr)
 
     @property
     def groups(self) -> list[Group]:
@@ -108,7 +110,12 @@ def render(config: CompareConfig) -> Rendered:
 
     with tempfile.TemporaryDirectory() as tmp:
         stream = Kept(Path(tmp), config.name, config.by)
-        result, (md_path, json_path) = compare(config, stream=stream)
-        return Rendered(
-            result, articles, md_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
-        )
+        said: list[str] = []
+
+        def stage(name: str) -> None:
+            if name == SCORING:  # the run starts again (its store was damaged)
+                articles.clear()
+
+        result, (md_path, json_path) = compare(config, warn=said.append, stream=stream, stage=stage)
+        md, json = md_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
+        return Rendered(result, articles, md, json, said)

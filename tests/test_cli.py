@@ -194,27 +194,37 @@ def test_a_users_new_lexicon_file_gets_its_own_section(tmp_path):
     assert row == "| **evasive** | **3** (214.3/1k): declined to comment ×2, sidestepped ×1 |"
 
 
-def test_damage_inside_the_store_ends_a_run_with_advice_and_cache_info_finds_it(tmp_path):
-    store = tmp_path / "store.sqlite"
-    assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+def _damage_second_half(store: Path) -> bytes:
     data = bytearray(store.read_bytes())
     data[len(data) // 2 :] = b"\xa5" * (len(data) - len(data) // 2)
     store.write_bytes(bytes(data))
-    # A run does not read every page at the start: it stops where it meets the damage,
-    # with advice and no traceback, and leaves no report.
+    return bytes(data)
+
+
+def test_damage_inside_the_store_is_met_by_a_run_and_found_by_cache_info(tmp_path):
+    store = tmp_path / "store.sqlite"
+    assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+    report = (tmp_path / "seeds.md").read_bytes()
     (tmp_path / "seeds.md").unlink()
+    # A run does not read every page at the start: it meets the damage mid-run, says so,
+    # moves the store aside and starts again with a new one. No traceback, the same report.
+    damaged = _damage_second_half(store)
     r = invoke("compare", "--out", str(tmp_path), "--cache", str(store))
-    assert r.exit_code == 2
-    assert "database disk image is malformed" in r.output
-    assert f"Clear it with `framing cache clear --cache {store}`" in r.output
-    assert "Traceback" not in r.output and not (tmp_path / "seeds.md").exists()
-    # `cache info` checks every page, finds it and starts afresh; then runs work again.
+    assert r.exit_code == 0, r.output
+    assert f"warning: {store}: the result store failed (DatabaseError: database disk image is " in r.stderr
+    assert "moved to store.sqlite.broken, and the run starts again with a new one" in r.stderr
+    assert "Traceback" not in r.output and (tmp_path / "seeds.md").read_bytes() == report
+    assert store.with_name(store.name + ".broken").read_bytes() == damaged
+    # `cache info` checks every page, finds damage and starts afresh; then runs work again.
+    damaged = _damage_second_half(store)
     info = invoke("cache", "info", "--cache", str(store))
     assert info.exit_code == 0, info.output
     assert f"{store}: the cache was unreadable (database disk image is malformed); moved to" in info.output
     assert "every page checked; 0 article results" in info.output
-    assert store.with_name(store.name + ".broken").read_bytes() == bytes(data)
-    assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+    assert store.with_name(store.name + ".broken").read_bytes() == damaged
+    r = invoke("compare", "--out", str(tmp_path), "--cache", str(store))
+    assert r.exit_code == 0 and "warning" not in r.stderr, r.output
+    assert (tmp_path / "seeds.md").read_bytes() == report
 
 
 def _foreign_database(path: Path) -> None:

@@ -75,6 +75,28 @@ def test_the_bar_shows_the_stage_the_articles_and_their_rate(capsys, clock):
         assert task.elapsed == 101.0
 
 
+def test_scoring_started_again_counts_the_articles_afresh(capsys, clock):
+    # A run that finds its store damaged starts its scoring again with a new store.
+    with Progress(enabled=True) as p:
+        clock.now += 10.0
+        p.advance(400, 0.4)
+        clock.now += 2.0
+        p.stage("comparing")
+        p.stage(progress_module.SCORING)
+        task = p._bar.tasks[0]
+        assert (task.description, task.fields["articles"], task.fields["rate"]) == ("scoring", "0", "–")
+        assert (task.total, task.fields["share"], task.fields["left"]) == (None, "", "")
+        clock.now += 4.0
+        p.advance(100, 0.1)  # 100 in the 4 s since the start again, a tenth read: 36 s to go
+        assert (task.fields["articles"], task.fields["rate"]) == ("100", "25")
+        assert (task.completed, task.fields["share"], task.fields["left"]) == (
+            100,
+            "10% read",
+            "36 s of scoring left",
+        )
+        assert task.elapsed == 16.0  # the run's time goes on
+
+
 def test_an_input_of_unknown_size_gives_a_pulsing_bar(capsys, clock):
     with Progress(enabled=True) as p:
         clock.now += 3.0

@@ -2,9 +2,11 @@
 changed.
 
 What is kept, and what invalidates it:
-- `base`: cleaning, outlet tag, word and sentence counts, quoted share, sentence tones and
-  readability. Key: a hash of the scoring version, the registry files, the outlet name, the
-  URL and the text. Lexicon edits never touch it.
+- `base`: cleaning, word and sentence counts, quoted share, sentence tones and readability.
+  Key: a hash of the scoring version and the text. Neither lexicon nor registry edits touch it.
+- `tags`: each article's outlet tag. Key: a hash of the scoring version, the registry
+  files, the outlet name, the URL and the text; after a registry edit an article is
+  tagged again from its stored cleaning, and nothing is scored again.
 - `hits`: one row per (lexicon file, text): the hits and the hash of the lexicon file they
   were found with. Key: a hash of the scoring version and the text. Rows are kept in
   lexicon-file order, so that storing one file's hits again after an edit rewrites that
@@ -33,7 +35,8 @@ What is kept, and what invalidates it:
 
 Rows are written in transactions, so a killed run leaves the store as of its last commit.
 A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
-and rebuilt, never trusted.
+and rebuilt, never trusted; so is one found damaged mid-run (writers.compare starts that
+run again).
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from framing.errors import OutputError, StoreError
+from framing.errors import OutputError, StoreDamaged, StoreError
 from framing.lexicon.load import MIN_GLOB_PREFIX
 
 SCHEMA = 3  # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes
@@ -108,6 +111,16 @@ BUSY_WAIT = 120.0
 # inside the file (the open checks do not read every page, see _full_check_due), a full
 # disk, a store locked by another program.
 Failure = sqlite3.Error
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether `error` shows damage inside the store's file: an entry that cannot be read,
+    or pages SQLite finds malformed. Not a store that is busy, full, read-only or on a disk
+    that fails (OperationalError), nor a misuse of SQLite (a fault of framing's)."""
+    not_damage = (sqlite3.OperationalError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+    return isinstance(error, StoreDamaged) or (
+        isinstance(error, sqlite3.DatabaseError) and not isinstance(error, not_damage)
+    )
 
 
 def default_path() -> Path:
@@ -313,8 +326,8 @@ def _vocabulary_set(value: Any) -> tuple[bytes, bytes, NDArray[np.uint8] | None]
     raise _unreadable(ValueError("a vocabulary set of the wrong form"))
 
 
-def _unreadable(error: Exception) -> StoreError:
-    return StoreError(
+def _unreadable(error: Exception) -> StoreDamaged:
+    return StoreDamaged(
         f"the result store holds an entry that cannot be read ({type(error).__name__}: {error})"
     )
 
@@ -464,7 +477,6 @@ class Store:
     def __init__(self, path: Path, warn: Any = None, check_all: bool = False) -> None:
         self.path = path
         self.check_all = check_all
-        self.notes: list[str] = []  # what the report should say about the store (a rebuild)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -477,18 +489,11 @@ class Store:
             # aside would take a store another run has open.
             raise StoreError(f"{path}: cannot open the result store ({e})") from e
         except sqlite3.DatabaseError as e:
-            # Unreadable or inconsistent: keep it for inspection, start afresh.
-            aside = path.with_name(path.name + ".broken")
-            os.replace(path, aside)
-            # With its WAL, which may hold the last commits (when another run still has the
-            # store open, ours does not fold it in on close); SQLite would delete it as stale
-            # beside the new, empty store (its test wal4), losing them.
-            for side in ("-wal", "-shm"):
-                if path.with_name(path.name + side).exists():
-                    os.replace(path.with_name(path.name + side), aside.with_name(aside.name + side))
-            self.notes.append(f"{path}: the cache was unreadable ({e}); moved to {aside.name} and rebuilt")
+            # Unreadable or inconsistent: keep it for inspection, start afresh. Said on
+            # stderr, not in the report: the report is the one a new store gives.
+            aside = move_aside(path)
             if warn:
-                warn(self.notes[-1])
+                warn(f"{path}: the cache was unreadable ({e}); moved to {aside.name} and rebuilt")
             self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -732,6 +737,20 @@ def clear(path: Path) -> bool:
             p.unlink()
             found = True
     return found
+
+
+def move_aside(path: Path) -> Path:
+    """Move the store at `path` to PATH.broken, kept for inspection, so that a new one can
+    be made at `path`; return where it went."""
+    aside = path.with_name(path.name + ".broken")
+    os.replace(path, aside)
+    # With its WAL, which may hold the last commits (when another run still has the store
+    # open, ours does not fold it in on close); SQLite would delete it as stale beside the
+    # new, empty store (its test wal4), losing them.
+    for side in ("-wal", "-shm"):
+        if path.with_name(path.name + side).exists():
+            os.replace(path.with_name(path.name + side), aside.with_name(aside.name + side))
+    return aside
 
 
 def store_files(path: Path) -> list[Path]:

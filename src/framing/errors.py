@@ -19,6 +19,10 @@ class OutputError(FramingError):
 
 
 class StoreError(FramingError):
+    """A result store that cannot be used: not a store, busy, or on a disk that fails."""
+
+
+class StoreDamaged(StoreError):
     """An entry of the result store that cannot be read: damaged on disk (SQLite's own check
     does not look inside entries), or written by a framing whose stored forms differ."""
 

@@ -394,9 +394,7 @@ def run(
     own_store = store is None and config.cache is not None
     if own_store:
         assert config.cache is not None
-        store = cache.Store(config.cache)
-    for message in store.notes if store else []:
-        note(message)
+        store = cache.Store(config.cache, warn)
     groups = Groups(config.by)
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets: set[str] = set()

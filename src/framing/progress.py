@@ -17,7 +17,7 @@ _DELAY = 2.0  # seconds before the bar appears: a short run shows none
 _now = time.monotonic  # the clock of the delay and the rate (tests set it)
 
 
-_SCORING = "scoring"
+SCORING = "scoring"
 _BAR = 1000  # the bar's length in steps, while the share of the input read is known
 
 
@@ -30,9 +30,10 @@ class Progress:
         # sys.stderr is None when the process was started with it closed (some schedulers).
         self.enabled = (sys.stderr is not None and sys.stderr.isatty()) if enabled is None else enabled
         self._start = _now()
+        self._scoring_start = self._start  # the rate and the time left count from here
         self._done = 0
         self._share: float | None = None  # of the input read, when its size is known
-        self._stage = _SCORING
+        self._stage = SCORING
         self._rate = "–"  # articles scored per second, as of the last article
         self._bar: RichProgress | None = None
         self._task: TaskID | None = None
@@ -49,12 +50,19 @@ class Progress:
     def advance(self, articles: int, share: float | None = None) -> None:
         self._done += articles
         self._share = share
-        self._rate = f"{self._done / max(_now() - self._start, 1e-9):,.0f}"
+        self._rate = f"{self._done / max(_now() - self._scoring_start, 1e-9):,.0f}"
         self._show()
 
     def stage(self, name: str) -> None:
         """The run has moved on to `name`: after scoring, the keyness comparisons and the
-        report's tail take seconds (minutes at 100k articles) with no article to count."""
+        report's tail take seconds (minutes at 100k articles) with no article to count.
+        Back to SCORING (a run that found its store damaged starts again): the articles,
+        their rate and the time left are counted afresh."""
+        if name == SCORING:
+            self._done = 0
+            self._share = None
+            self._rate = "–"
+            self._scoring_start = _now()
         self._stage = name
         self._show()
 
@@ -80,7 +88,7 @@ class Progress:
             self._bar.tasks[0].start_time = self._start
             self._bar.start()
         assert self._task is not None
-        share = self._share if self._stage == _SCORING else None  # shown while scoring only
+        share = self._share if self._stage == SCORING else None  # shown while scoring only
         # Set on the task itself: update() takes total=None as "leave it", not "unknown".
         self._bar.tasks[0].total = None if share is None else _BAR
         self._bar.update(
@@ -94,7 +102,7 @@ class Progress:
         shown = {"articles": f"{self._done:,}", "rate": self._rate, "share": "", "left": ""}
         if share is not None:
             shown["share"] = f"{share:.0%} read"
-            shown["left"] = _time_left(_now() - self._start, share)
+            shown["left"] = _time_left(_now() - self._scoring_start, share)
         return shown
 
     def wrap(self, warn: Callable[[str], None]) -> Callable[[str], None]:

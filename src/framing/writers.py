@@ -19,6 +19,7 @@ from framing.distinctive import Distinctive
 from framing.errors import OutputError, StoreError
 from framing.keyness import Comparison
 from framing.pipeline import ArticleResult, Progress, Result, run
+from framing.progress import SCORING
 from framing.report import (
     TAGGING_INTRO,
     Evidence,
@@ -179,14 +180,20 @@ class ReportStream:
         return [md_target, json_target]
 
     def discard(self) -> None:
+        """Remove the temporary files; the stream is then as new (a run that starts again
+        writes into it from the first article)."""
         self._new_reports = []
         if self._files:
             rows, tagging, json_file, json_tmp = self._files
             for f in (rows, tagging, json_file):
                 f.close()
             json_tmp.unlink(missing_ok=True)
+            self._files = None
         if self._made_out and not any(self.out.iterdir()):
             self.out.rmdir()
+            self._made_out = False
+        self._written = False
+        self.evidence = Evidence(self.evidence.by)
 
 
 def _copy(source: IO[bytes], target: IO[bytes]) -> None:
@@ -300,23 +307,48 @@ def compare(
     stage: Callable[[str], None] | None = None,
 ) -> tuple[Result, list[Path]]:
     """Run the comparison and write OUT/NAME.md and .json (into `stream` if given); nothing
-    is written if it fails or is interrupted."""
-    store = cache.Store(config.cache) if config.cache else None
+    is written if it fails or is interrupted.
+
+    A store found damaged mid-run (an entry that cannot be read, a page SQLite finds
+    malformed: the checks at opening do not read every entry) is moved aside, as one found
+    damaged at opening is, and the run starts again with a new store; the report is the
+    one `--no-cache` gives. Damage met again is an error."""
     stream = stream or ReportStream(config.out, config.name, config.by)
+    try:
+        return _compare(config, warn, progress, stream, stage, start_again=True)
+    except _StartAgain:
+        if stage:
+            stage(SCORING)  # the articles are counted again from the first
+        return _compare(config, warn, progress, stream, stage, start_again=False)
+
+
+class _StartAgain(Exception):
+    """The store was found damaged and moved aside: run again with a new one."""
+
+
+def _compare(
+    config: CompareConfig,
+    warn: Callable[[str], None] | None,
+    progress: Progress | None,
+    stream: ReportStream,
+    stage: Callable[[str], None] | None,
+    start_again: bool,
+) -> tuple[Result, list[Path]]:
+    store = cache.Store(config.cache, warn) if config.cache else None
     stream.store = store
     try:
         try:
             result = run(config, stream, warn, progress, store, stage)
+            tables = KeynessTables(store, config.jobs)
+            if stage:
+                stage("writing the report")
+            try:
+                return result, stream.finish(result, tables)
+            finally:
+                tables.close()
         except BaseException:
-            stream.discard()
+            stream.discard()  # finish() has done so if it got that far; again is harmless
             raise
-        tables = KeynessTables(store, config.jobs)
-        if stage:
-            stage("writing the report")
-        try:
-            return result, stream.finish(result, tables)
-        finally:
-            tables.close()
     except (StoreError, cache.Failure) as e:
         assert store is not None
         if isinstance(e, cache.Failure) and "locked" in str(e):  # SQLITE_BUSY: not damage
@@ -325,6 +357,14 @@ def compare(
                 "writing to it?); run again when it is done, or give --cache another file"
             ) from e
         what = e if isinstance(e, StoreError) else f"the result store failed ({type(e).__name__}: {e})"
+        if start_again and cache.is_damage(e):
+            store.close()  # first: the last connection to close folds its WAL into the file
+            aside = cache.move_aside(store.path)
+            if warn:
+                warn(
+                    f"{store.path}: {what}; moved to {aside.name}, and the run starts again with a new one"
+                )
+            raise _StartAgain from e
         raise StoreError(
             f"{store.path}: {what}. Clear it with `framing cache clear --cache {store.path}`, "
             "or run with --no-cache"
