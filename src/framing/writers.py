@@ -361,9 +361,7 @@ def _compare(
             store.close()  # first: the last connection to close folds its WAL into the file
             aside = cache.move_aside(store.path)
             if warn:
-                warn(
-                    f"{store.path}: {what}; moved to {aside.name}, and the run starts again with a new one"
-                )
+                warn(f"{store.path}: {what}; moved to {aside.name}, and the run starts again with a new one")
             raise _StartAgain from e
         raise StoreError(
             f"{store.path}: {what}. Clear it with `framing cache clear --cache {store.path}`, "
