@@ -56,6 +56,8 @@ def test_jsonl_on_standard_input_gives_the_bytes_of_the_same_file(tmp_path):
         ("stdin.csv", lambda records: _table(records, ",")),
         ("stdin.tsv", lambda records: _table(records, "\t")),
         ("stdin.csv.gz", lambda records: gzip.compress(_table(records, ","))),
+        # NUL bytes in every ASCII character, and not binary: its byte-order mark says so.
+        ("stdin.csv", lambda records: _table(records, ",").decode("utf-8").encode("utf-16")),
     ],
 )
 def test_each_format_on_standard_input_is_told_from_its_bytes(tmp_path, name, encode):
@@ -140,7 +142,7 @@ def test_standard_input_that_is_a_terminal_empty_or_given_twice_is_refused(tmp_p
 
     assert fails("-") == "error: -: nothing on standard input"
     assert fails("-", "-", stdin=_jsonl()) == "error: -: standard input given more than once"
-    assert fails("-", stdin=b"\x00\x01\x02") == "error: stdin.csv: binary file (NUL bytes)"
+    assert fails("-", stdin=b"\x00\x01\x02") == "error: -: binary data (NUL bytes), not a table of articles"
 
     import io
 
@@ -150,6 +152,51 @@ def test_standard_input_that_is_a_terminal_empty_or_given_twice_is_refused(tmp_p
 
     monkeypatch.setattr("framing.spool._standard_input", lambda: Terminal(_jsonl()))
     assert fails("-") == "error: -: standard input is a terminal; pipe the articles in: … | framing compare -"
+
+
+class Endless:
+    """A stream of `unit` repeated without end, counting the bytes read from it."""
+
+    def __init__(self, unit: bytes) -> None:
+        self.unit = unit
+        self.read_so_far = 0
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size: int = -1) -> bytes:
+        assert size > 0, "read to the end of an endless stream"
+        self.read_so_far += size
+        assert self.read_so_far < 1 << 24, "read on far past the head"  # not a disk filled
+        return (self.unit * (size // len(self.unit) + 1))[:size]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        b"\x00",  # /dev/zero
+        b"id,outlet,text\n1,RT,\x00",  # a table with NUL bytes in it
+        gzip.compress(b"\x00" * 100_000),  # gzip of zeros, many times over
+    ],
+)
+def test_endless_binary_standard_input_is_refused_from_its_first_bytes(tmp_path, monkeypatch, unit):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    stream = Endless(unit)
+    monkeypatch.setattr("framing.spool._standard_input", lambda: stream)
+    r = runner.invoke(app, ["compare", "-", "--out", str(tmp_path / "out"), "--no-cache"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr == "error: -: binary data (NUL bytes), not a table of articles\n"
+    assert stream.read_so_far == 1 << 16  # the head that tells the format, and no more
+    assert list(scratch.iterdir()) == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_dev_zero_given_as_a_file_is_refused_at_once():
+    r = runner.invoke(app, ["compare", "/dev/zero", "--no-cache"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr == "error: /dev/zero: binary data (NUL bytes), not a table of articles\n"
 
 
 def test_the_copy_is_removed_after_a_run_and_after_a_failed_one(tmp_path, monkeypatch):

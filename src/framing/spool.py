@@ -24,6 +24,7 @@ from typing import BinaryIO
 from framing.corpus import JSON_SUFFIXES, TABLE_SUFFIXES, json_opening
 from framing.errors import InputError
 from framing.processes import signals_deferred
+from framing.text_encoding import looks_binary
 
 STDIN = Path("-")
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -90,6 +91,10 @@ def _write_copy(source: BinaryIO, shown: str, name: str, folder: Path) -> Path:
         raise InputError(f"{shown}: nothing on standard input" if stdin else f"{shown}: nothing to read")
     named = name.casefold().endswith(JSON_SUFFIXES + TABLE_SUFFIXES)
     target = folder / (name if named else f"{name}{_format_suffix(head)}")
+    if target.name.casefold().endswith(TABLE_SUFFIXES) and looks_binary(_text_head(head, target.name)):
+        # Refused now, as the table reader would refuse the copy: `framing compare /dev/zero`
+        # copied until the temporary folder's disk was full.
+        raise InputError(f"{shown}: binary data (NUL bytes), not a table of articles")
     try:
         with target.open("wb") as copy:
             copy.write(head)
@@ -129,6 +134,11 @@ def _format_suffix(head: bytes) -> str:
         text = first_line.decode("utf-16", errors="replace")
         tabbed = "\t" in text and "," not in text
     return ".tsv" if tabbed else ".csv"
+
+
+def _text_head(head: bytes, name: str) -> bytes:
+    """The first bytes of the text: gunzipped if the copy is to be read as gzip."""
+    return _gunzipped_head(head) if name.casefold().endswith(".gz") else head
 
 
 def _gunzipped_head(head: bytes) -> bytes:

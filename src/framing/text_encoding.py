@@ -23,6 +23,12 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _BINARY_WINDOW = 8192  # a NUL among the first bytes: binary, not text
 
 
+def looks_binary(head: bytes) -> bool:
+    """Whether a file that begins with `head` is binary, not text: a NUL among its first
+    bytes, and no UTF-16 byte-order mark (UTF-16 has one in every ASCII character)."""
+    return not head.startswith(_UTF16_BOMS) and b"\x00" in head[:_BINARY_WINDOW]
+
+
 def sniff_encoding(blocks: Callable[[], Iterator[bytes]], shown: str) -> tuple[str | None, str]:
     """How to decode a file given as its bytes in blocks: the encoding and a warning ("" if
     none), or None and why it cannot be read as text. `blocks` is called again for a second
@@ -45,7 +51,7 @@ def sniff_encoding(blocks: Callable[[], Iterator[bytes]], shown: str) -> tuple[s
         except UnicodeDecodeError as e:
             return None, f"{shown}: begins as UTF-16 but is not UTF-16 ({e.reason})"
         return "utf-16", ""
-    if b"\x00" in head[:_BINARY_WINDOW]:
+    if looks_binary(head):
         return None, f"{shown}: binary file (NUL bytes)"
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     blank = True  # white space only, so far
