@@ -117,8 +117,18 @@ class Terminated(KeyboardInterrupt):
         self.number = number
 
 
-def _raise_terminated(number: int, _frame: object) -> None:
-    signal.signal(number, signal.SIG_DFL)  # the same signal again ends the process at once
+def _stop(number: int, _frame: object) -> None:
+    """Ctrl-C or a TERMINATING signal: stop the run where it is. From then on Ctrl-C is
+    ignored, so that the stopping (workers ended, temporary files removed) runs whole:
+    pressed again and again, it cut that short, leaving a temporary file in the output
+    folder, tracebacks from generators closed half way, and an exit by the signal. A
+    TERMINATING signal again ends the process at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for other in TERMINATING:
+        if signal.getsignal(other) != signal.SIG_IGN:
+            signal.signal(other, signal.SIG_DFL)
+    if number == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Terminated(number)
 
 
@@ -471,8 +481,9 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
-    for number in TERMINATING:
-        # Ignored when the run started (`nohup framing compare …` ignores SIGHUP): so it stays.
+    for number in (signal.SIGINT, *TERMINATING):
+        # Ignored when the run started (`nohup framing compare …` ignores SIGHUP, a shell
+        # that is not interactive SIGINT for `framing compare &`): so it stays.
         if signal.getsignal(number) != signal.SIG_IGN:
-            signal.signal(number, _raise_terminated)
+            signal.signal(number, _stop)
     app()
