@@ -97,6 +97,24 @@ def test_scoring_started_again_counts_the_articles_afresh(capsys, clock):
         assert task.elapsed == 16.0  # the run's time goes on
 
 
+def test_copying_an_input_shows_the_megabytes_then_the_scoring_counts_from_its_end(capsys, clock):
+    with Progress(enabled=True) as p:
+        clock.now += 1.0
+        p.copied(1 << 20)
+        assert p._bar is None  # under the delay
+        clock.now += 9.0
+        p.copied(250_400_000)
+        task = p._bar.tasks[0]
+        assert (task.description, task.fields["share"], task.total) == ("copying the input", "250 MB", None)
+        assert (task.fields["articles"], task.fields["left"]) == ("0", "")
+        p.stage(progress_module.SCORING)  # the copy is whole
+        clock.now += 5.0
+        p.advance(500, 0.25)  # 500 in the 5 s since, not in the 15 s of the run
+        assert (task.description, task.fields["rate"], task.fields["share"]) == ("scoring", "100", "25% read")
+        assert task.fields["left"] == "15 s of scoring left"
+        assert task.elapsed == 15.0
+
+
 def test_an_input_of_unknown_size_gives_a_pulsing_bar(capsys, clock):
     with Progress(enabled=True) as p:
         clock.now += 3.0

@@ -6,12 +6,13 @@ import json
 import os
 import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
-from framing.spool import _format_suffix
+from framing.spool import _format_suffix, spooled
 
 from helpers import seed_records
 
@@ -233,3 +234,33 @@ def test_two_pipes_of_one_name_are_both_read(tmp_path):
         for w in writers:
             w.join(timeout=30)
     assert [a["id"] for a in json.loads(report)["articles"]] == [r["id"] for r in records]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_the_bytes_copied_are_told_as_they_are_copied_across_every_input(tmp_path):
+    # 3 MB through one pipe, then 1 MB + 10 bytes through another; a file is not copied.
+    sizes = [3 << 20, (1 << 20) + 10]
+    pipes = [tmp_path / f"{i}.csv" for i in range(2)]
+    for pipe in pipes:
+        os.mkfifo(pipe)
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(b"id,text\n1,a\n")
+
+    def write(pipe: Path, size: int) -> None:
+        with pipe.open("wb") as f:
+            f.write(b"id,text\n" + b"x" * (size - 8))
+
+    writers = [threading.Thread(target=write, args=pair) for pair in zip(pipes, sizes, strict=True)]
+    for w in writers:
+        w.start()
+    told: list[int] = []
+    try:
+        with spooled((pipes[0], plain, pipes[1]), told.append) as paths:
+            assert [p.stat().st_size for p in paths] == [sizes[0], plain.stat().st_size, sizes[1]]
+    finally:
+        for w in writers:
+            w.join(timeout=30)
+    # The head of each (64 KB) is copied first, then a block of 1 MB at a time: the first
+    # pipe's rest is two whole blocks and a short one, the second's one short block.
+    head = 1 << 16
+    assert told == [head + (1 << 20), head + (2 << 20), sizes[0], sum(sizes)]

@@ -196,7 +196,7 @@ def compare(
 ) -> None:
     """Compare how outlets frame a story; write a Markdown report and its JSON."""
     from framing import cache
-    from framing.progress import Progress
+    from framing.progress import SCORING, Progress
     from framing.warning_kinds import Tally
     from framing.writers import compare as write_comparison
 
@@ -206,7 +206,11 @@ def compare(
         keyness_config = (
             _keyness(prior, background, variance, pair, stop_words, top, min_count) if keyness else None
         )
-        with spooled(tuple(inputs) if inputs else (bundled("seeds"),)) as paths, Progress() as progress:
+        with (
+            Progress() as progress,
+            spooled(tuple(inputs) if inputs else (bundled("seeds"),), progress.copied) as paths,
+        ):
+            progress.stage(SCORING)  # its rate counts from here, not from the copy's start
             # A copy of standard input is named stdin.jsonl (or .csv, …): the report, "stdin".
             report_name = name or ("seeds" if not inputs else paths[0].name.split(".")[0] or "report")
             if not report_name or "/" in report_name or report_name.startswith("."):

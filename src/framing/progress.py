@@ -18,6 +18,7 @@ _now = time.monotonic  # the clock of the delay and the rate (tests set it)
 
 
 SCORING = "scoring"
+COPYING = "copying the input"  # standard input or a pipe, before any article is read
 _BAR = 1000  # the bar's length in steps, while the share of the input read is known
 
 
@@ -33,6 +34,7 @@ class Progress:
         self._scoring_start = self._start  # the rate and the time left count from here
         self._done = 0
         self._share: float | None = None  # of the input read, when its size is known
+        self._copied = 0  # bytes of an input that can be read once, copied so far
         self._stage = SCORING
         self._rate = "–"  # articles scored per second, as of the last article
         self._bar: RichProgress | None = None
@@ -53,11 +55,19 @@ class Progress:
         self._rate = f"{self._done / max(_now() - self._scoring_start, 1e-9):,.0f}"
         self._show()
 
+    def copied(self, size: int) -> None:
+        """`size` bytes of an input that can be read only once (standard input, a pipe)
+        copied so far: the scoring starts when the copy is whole (see framing.spool), and
+        a slow producer (`jq` over a large export) made that a wait with nothing shown."""
+        self._stage = COPYING
+        self._copied = size
+        self._show()
+
     def stage(self, name: str) -> None:
         """The run has moved on to `name`: after scoring, the keyness comparisons and the
         report's tail take seconds (minutes at 100k articles) with no article to count.
-        Back to SCORING (a run that found its store damaged starts again): the articles,
-        their rate and the time left are counted afresh."""
+        To SCORING (once the input is copied, or when a run that found its store damaged
+        starts again): the articles, their rate and the time left are counted afresh."""
         if name == SCORING:
             self._done = 0
             self._share = None
@@ -100,6 +110,8 @@ class Progress:
 
     def _fields(self, share: float | None) -> dict[str, Any]:  # rich's update takes **fields: Any
         shown = {"articles": f"{self._done:,}", "rate": self._rate, "share": "", "left": ""}
+        if self._stage == COPYING:
+            shown["share"] = f"{self._copied / 1e6:,.0f} MB"
         if share is not None:
             shown["share"] = f"{share:.0%} read"
             shown["left"] = _time_left(_now() - self._scoring_start, share)

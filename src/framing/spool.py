@@ -11,12 +11,11 @@ array, anything else CSV (tab-separated when its first line has a tab and no com
 from __future__ import annotations
 
 import codecs
-import shutil
 import stat
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +26,7 @@ from framing.processes import signals_deferred
 from framing.text_encoding import looks_binary
 
 STDIN = Path("-")
+Copied = Callable[[int], None]  # told the bytes of an input copied so far
 _GZIP_MAGIC = b"\x1f\x8b"
 _HEAD = 1 << 16  # bytes looked at for the format: a CSV header or the opening of a JSON record
 _BLOCK = 1 << 20
@@ -44,9 +44,10 @@ def read_once(path: Path) -> bool:
 
 
 @contextmanager
-def spooled(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
+def spooled(paths: Sequence[Path], copied: Copied | None = None) -> Iterator[tuple[Path, ...]]:
     """`paths` with each input that can be read only once replaced by a copy in a temporary
-    folder, removed when the block ends (also on an error or Ctrl-C)."""
+    folder, removed when the block ends (also on an error or Ctrl-C). `copied` is told the
+    bytes copied so far, at every block."""
     once = [p for p in paths if read_once(p)]
     if not once:
         yield tuple(paths)
@@ -57,11 +58,14 @@ def spooled(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
         temporary = tempfile.TemporaryDirectory(prefix="framing-input-")
     with temporary as folder:
         copies: dict[Path, Path] = {}
+        before = 0  # bytes of the inputs copied before this one
         for i, path in enumerate(dict.fromkeys(once)):
             # A folder each: two pipes may have one name (a/export.jsonl, b/export.jsonl).
             place = Path(folder) / str(i)
             place.mkdir()
-            copies[path] = _copy(path, place)
+            told = (lambda size, start=before: copied(start + size)) if copied else None
+            copies[path] = _copy(path, place, told)
+            before += copies[path].stat().st_size
         yield tuple(copies.get(p, p) for p in paths)
 
 
@@ -71,17 +75,17 @@ def _standard_input() -> BinaryIO:
     return sys.stdin.buffer
 
 
-def _copy(path: Path, folder: Path) -> Path:
+def _copy(path: Path, folder: Path, copied: Copied | None) -> Path:
     if path == STDIN:
-        return _write_copy(_standard_input(), "-", "stdin", folder)
+        return _write_copy(_standard_input(), "-", "stdin", folder, copied)
     try:
         with path.open("rb") as source:
-            return _write_copy(source, str(path), path.name, folder)
+            return _write_copy(source, str(path), path.name, folder, copied)
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
 
 
-def _write_copy(source: BinaryIO, shown: str, name: str, folder: Path) -> Path:
+def _write_copy(source: BinaryIO, shown: str, name: str, folder: Path, copied: Copied | None) -> Path:
     stdin = shown == "-"
     if source.isatty():  # reading it would wait for articles typed in
         where = "standard input" if stdin else "this"
@@ -98,7 +102,12 @@ def _write_copy(source: BinaryIO, shown: str, name: str, folder: Path) -> Path:
     try:
         with target.open("wb") as copy:
             copy.write(head)
-            shutil.copyfileobj(source, copy, _BLOCK)
+            size = len(head)
+            while block := source.read(_BLOCK):
+                copy.write(block)
+                size += len(block)
+                if copied:
+                    copied(size)
     except OSError as e:
         raise InputError(
             f"{shown}: cannot copy it to {folder} ({e.strerror or e}); set TMPDIR to a larger folder"
