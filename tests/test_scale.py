@@ -407,12 +407,133 @@ def test_a_schema_2_store_is_moved_to_schema_3_and_keeps_every_result(corpus, tm
     assert new_rows == [(f, k, bytes.fromhex(sha), d) for f, k, sha, d in old_rows]
 
 
+_PER_CORPUS = ("corpus_terms", "keyness_tables", "keyness_examples")
+
+
+def _as_schema_3(store: Path) -> None:
+    """Put the tables kept per corpus back into schema 3's layout (rowid tables, each looked
+    up through an index of its key), rows and all."""
+    db = sqlite3.connect(store)
+    with db:
+        for table in _PER_CORPUS:
+            columns = "key BLOB PRIMARY KEY, " + (
+                "data BLOB NOT NULL, used INTEGER NOT NULL"
+                if table == "corpus_terms"
+                else "corpus BLOB NOT NULL, data BLOB NOT NULL"
+            )
+            db.execute(f"ALTER TABLE {table} RENAME TO old")
+            db.execute(f"CREATE TABLE {table} ({columns})")
+            db.execute(f"INSERT INTO {table} SELECT * FROM old")
+            db.execute("DROP TABLE old")
+        db.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
+    db.close()
+
+
+def _keyed_through_an_index(db: sqlite3.Connection) -> set[str]:
+    """The tables whose primary key is an index apart from the rows: rowid tables (`wr`,
+    WITHOUT ROWID, 0) with a primary key that is not the rowid itself."""
+    rowid_tables = db.execute("SELECT name FROM pragma_table_list WHERE type = 'table' AND wr = 0").fetchall()
+    return {
+        t for (t,) in rowid_tables if any(row[3] == "pk" for row in db.execute(f"PRAGMA index_list({t})"))
+    }
+
+
+def test_only_tables_that_check_what_they_find_are_looked_up_through_an_index(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    render(_config(corpus, tmp_path, cache=store))
+    db = sqlite3.connect(store)
+    # reports: each row holds the key it is used under, compared on reading; meta: one row,
+    # whose schema value is compared. Every other table keeps its key in the row itself.
+    assert _keyed_through_an_index(db) == {"reports", "meta"}
+    db.close()
+
+
+def test_a_schema_3_store_is_moved_to_schema_4_and_keeps_every_article_result(corpus, tmp_path):
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    _as_schema_3(store)
+    db = sqlite3.connect(store)
+    assert set(_PER_CORPUS) <= _keyed_through_an_index(db)
+    assert all(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] > 0 for t in _PER_CORPUS)
+    db.close()
+    warm = render(_config(corpus, tmp_path, cache=store))
+    assert (warm.result.cached, warm.result.rescored, warm.said) == (7, 0, [])
+    assert (warm.md, warm.json) == (cold.md, cold.json)
+    db = sqlite3.connect(store)
+    assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("4",)
+    assert _keyed_through_an_index(db) == {"reports", "meta"}
+    db.close()
+
+
+def _cells(page: bytes) -> list[int]:
+    """Where each cell's record starts on a page of an index b-tree (the b-tree of a table
+    WITHOUT ROWID), whose interior cells hold rows too: past the cell's left child page on
+    an interior page, and its payload size (SQLite's file format, 1.6)."""
+    interior = {0x0A: False, 0x02: True}[page[0]]
+    header = 12 if interior else 8
+    starts = []
+    for c in range(int.from_bytes(page[3:5], "big")):
+        at = int.from_bytes(page[header + 2 * c : header + 2 + 2 * c], "big") + (4 if interior else 0)
+        while page[at] & 0x80:  # the payload size, a varint
+            at += 1
+        starts.append(at + 1)
+    return starts
+
+
+def test_a_byte_flipped_in_the_key_of_a_row_kept_per_corpus_is_a_miss_not_another_row(corpus, tmp_path):
+    # In schema 3 these rows were found through an index of their keys, and a byte flipped
+    # in a rowid there gave another corpus's or comparison's row: a report that differed
+    # from --no-cache, said nowhere. Now the key is in the row: a flipped byte of it is a
+    # key no run asks for.
+    store = tmp_path / "store.sqlite"
+    by_outlet = _config(corpus, tmp_path, cache=store, by="outlet")
+    cold = [render(_config(corpus, tmp_path, cache=store)), render(by_outlet)]  # two corpora
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    pages = db.execute(
+        "SELECT pageno FROM dbstat WHERE name IN (?, ?, ?) AND pagetype IN ('leaf', 'internal')", _PER_CORPUS
+    ).fetchall()
+    rows = sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _PER_CORPUS)
+    assert db.execute("SELECT count(*) FROM corpus_terms").fetchone()[0] == 2
+    db.close()
+    data = bytearray(store.read_bytes())
+    flipped = 0
+    for (number,) in pages:
+        page = (number - 1) * size
+        for record in _cells(bytes(data[page : page + size])):
+            # The record header: its size, then the serial type of the first column, the
+            # key (a 16-byte blob: serial type 12 + 2 * 16 = 44, one byte); the key follows.
+            header = data[page + record]
+            assert data[page + record + 1] == 44
+            data[page + record + header] ^= 0x01
+            flipped += 1
+    assert flipped == rows  # every row's key
+    store.write_bytes(bytes(data))
+    warm = [render(_config(corpus, tmp_path, cache=store)), render(by_outlet)]
+    for before, after in zip(cold, warm, strict=True):
+        assert (after.result.cached, after.result.rescored, after.said) == (7, 0, [])
+        assert (after.md, after.json) == (before.md, before.json)
+
+
+def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path):
+    # A damaged index of the reports' articles can send a lookup to another article's row
+    # (seen with bytes overwritten at random): it was a KeyError and a traceback.
+    s = cache.Store(tmp_path / "store.sqlite")
+    s.write_reports([(b"a", b"key a", b"lines a"), (b"b", b"key b", b"lines b")])
+    assert s.reports([(b"a", b"key a"), (b"b", b"old key b")]) == {b"key a": b"lines a"}
+    real = s._select
+    s._select = lambda sql, keys, *first: [*real(sql, keys, *first), (b"c", b"key c", b"lines c")]
+    assert s.reports([(b"a", b"key a")]) == {b"key a": b"lines a"}
+    s.close()
+
+
 def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))
     _change(store, "UPDATE meta SET value = '99' WHERE name = 'schema'")
     result = render(_config(corpus, tmp_path, cache=store))
-    assert any("schema 99, expected 3" in w for w in result.said)
+    assert any("schema 99, expected 4" in w for w in result.said)
     assert result.result.rescored == 7
 
 

@@ -29,7 +29,7 @@ from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import Article, InputMeter, read_inputs
 from framing.distinctive import Distinctive, Example, distinctive
 from framing.document import Document, prepare
-from framing.errors import InputError, LexiconError, OutputError, Problem
+from framing.errors import InputError, LexiconError, Problem, StoreDamaged
 from framing.keyness import TermCounts
 from framing.lexicon.load import Entry, Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
@@ -475,8 +475,11 @@ def _corpus_terms(
         chunk = waiting[i : i + READ_BATCH]
         stored = store.terms([text for _, text, _ in chunk], stop)
         for article, text, group in chunk:
-            if text not in stored:
-                raise OutputError(f"{store.path}: the result store changed during the run; run it again")
+            if text not in stored:  # listed by the index of counts, but not in their table
+                raise StoreDamaged(
+                    "the result store lists counts it does not hold (damaged, or changed by "
+                    "another program during the run)"
+                )
             counted.add(group, stored[text], article)
     store.write_corpus_terms(key, counted.state())
     return counted
