@@ -469,6 +469,30 @@ def test_ctrl_c_pressed_again_and_again_does_not_cut_the_stopping_short(tmp_path
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
+def test_workers_end_quietly_with_a_run_killed_outright(tmp_path):
+    # Killed by SIGKILL (or the out-of-memory killer), the run cannot stop its workers: they
+    # scored on, and each printed a BrokenPipeError traceback when it sent a result.
+    corpus = _many_seeds(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    run = _framing("compare", str(corpus), "--out", str(out), "--no-cache", "--jobs", "2")
+    try:
+        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == 2, run)
+        workers = _children(run.pid)
+        run.kill()
+        # Read to the end: the workers hold the same stderr until they have ended.
+        _, stderr = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    assert run.returncode == -signal.SIGKILL
+    assert stderr.decode() == ""
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the run"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
 def test_under_nohup_a_hang_up_does_not_stop_the_run(tmp_path):
     # nohup starts the run with SIGHUP ignored; the run must keep it so, and its workers too
     # (a worker ended by it would stop the run with WorkerError).

@@ -1120,7 +1120,7 @@ def test_a_killed_table_worker_stops_the_run_with_an_error_not_a_wait(
 
 
 def test_a_worker_that_exits_is_named_by_its_status(quick_watch):
-    pool = processes.Pool(2, processes.ignore_interrupts, ())
+    pool = processes.Pool(2, processes.as_worker, ())
     try:
         with pytest.raises(WorkerError, match="a worker process exited with status 3;"):
             list(pool.imap(_exit_3, [1, 2, 3]))

@@ -268,7 +268,7 @@ def _init_worker(scorer: Scorer, in_process: bool = False) -> None:
     global _worker
     _worker = scorer
     if not in_process:
-        processes.ignore_interrupts()
+        processes.as_worker()
 
 
 def _work(task: Task) -> Outcome:

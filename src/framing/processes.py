@@ -10,10 +10,12 @@ a lost task.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,21 +94,43 @@ def signals_deferred() -> Iterator[None]:
             signal.raise_signal(number)
 
 
-def ignore_interrupts() -> None:
+def as_worker() -> None:
     """For a worker's initializer: the parent handles Ctrl-C and stops the pool; workers
     must not print tracebacks. Pool.terminate() stops them with SIGTERM, which must end
     them at once, whatever the parent made of it (the CLI raises an exception); so must
-    SIGHUP, when the terminal closes."""
+    SIGHUP, when the terminal closes. And a worker ends with its parent (_end_with_parent)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # always: Pool.terminate() would wait for ever
     # A SIGHUP the parent ignores (under nohup) the workers ignore too: a hang-up must not
     # end them while the run goes on.
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    _end_with_parent()  # last: by SIGTERM, which must end it at once
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_parent: int | None = None  # the process that started the pool, as its workers know it
+
+
+def _end_with_parent() -> None:
+    """On Linux, have the kernel send this worker SIGTERM when its parent ends. A parent
+    killed outright (SIGKILL, the kernel's out-of-memory killer) left its workers scoring
+    on, each printing a BrokenPipeError traceback to the terminal when it sent a result."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _parent:  # it ended before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 class Pool:
     def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+        global _parent
+        _parent = os.getpid()  # read by the workers, which are forked from this process
         before = set(multiprocessing.active_children())
         self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer, initargs)
         # Pool starts its workers before it returns.

@@ -285,7 +285,7 @@ _table_worker: Distinctive | None = None
 def _init_table_worker(d: Distinctive) -> None:
     global _table_worker
     _table_worker = d
-    processes.ignore_interrupts()
+    processes.as_worker()
 
 
 def _made_ahead(i: int) -> bytes:
