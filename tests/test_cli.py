@@ -415,28 +415,43 @@ def test_ctrl_c_sigterm_or_sighup_says_no_report_was_written(tmp_path, sent, sta
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
-def test_sigterm_while_scoring_stops_the_workers_and_leaves_no_file(tmp_path):
-    # Killed outright, the run left its report's temporary file in the output folder, and
-    # its workers printed broken-pipe tracebacks.
-    corpus = _many_seeds(tmp_path)
+def _stopped_while_scoring(tmp_path: Path, stop) -> tuple[int, str, list[str]]:
+    """A run of 2,000 articles with two workers, stopped by stop(run) while its report's JSON
+    is being written: its status, its stderr, and what its output folder holds. Its
+    workers must not outlive it."""
     out = tmp_path / "out"
     out.mkdir()
-    run = _framing("compare", str(corpus), "--out", str(out), "--no-cache", "--jobs", "2")
+    run = _framing("compare", str(_many_seeds(tmp_path)), "--out", str(out), "--no-cache", "--jobs", "2")
     try:
-        _wait_for(lambda: any(out.iterdir()), run)  # the report's JSON is being written
+        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == 2, run)
         workers = _children(run.pid)
-        assert len(workers) == 2
-        run.send_signal(signal.SIGTERM)
+        stop(run)
+        # Read to the end: the workers hold the same stderr until they have ended.
         _, stderr = run.communicate(timeout=60)
     finally:
         run.kill()
-    assert (run.returncode, stderr.decode()) == (143, "terminated: no report written\n")
-    assert list(out.iterdir()) == []
     deadline = time.monotonic() + 10
     while any(Path(f"/proc/{pid}").exists() for pid in workers):
         assert time.monotonic() < deadline, "a worker outlived the run"
         time.sleep(0.05)
+    return run.returncode, stderr.decode(), [p.name for p in out.iterdir()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
+def test_sigterm_while_scoring_stops_the_workers_and_leaves_no_file(tmp_path):
+    # Killed outright, the run left its report's temporary file in the output folder, and
+    # its workers printed broken-pipe tracebacks.
+    stopped = _stopped_while_scoring(tmp_path, lambda run: run.send_signal(signal.SIGTERM))
+    assert stopped == (143, "terminated: no report written\n", [])
+
+
+def _press_ctrl_c_until_it_ends(run: subprocess.Popen) -> None:
+    for _ in range(200):  # a press every millisecond or so
+        if run.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            run.send_signal(signal.SIGINT)
+        time.sleep(0.001)
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
@@ -444,52 +459,16 @@ def test_ctrl_c_pressed_again_and_again_does_not_cut_the_stopping_short(tmp_path
     # The second and later presses came while the first one's stopping ran: they left the
     # report's temporary file in the output folder, printed tracebacks of generators closed
     # half way, or ended the process by the signal (status -2), in 7 of 12 tries by hand.
-    corpus = _many_seeds(tmp_path)
-    out = tmp_path / "out"
-    out.mkdir()
-    run = _framing("compare", str(corpus), "--out", str(out), "--no-cache", "--jobs", "2")
-    try:
-        _wait_for(lambda: any(out.iterdir()), run)  # the report's JSON is being written
-        workers = _children(run.pid)
-        for _ in range(200):  # a press every millisecond or so until the process has ended
-            if run.poll() is not None:
-                break
-            with contextlib.suppress(ProcessLookupError):
-                run.send_signal(signal.SIGINT)
-            time.sleep(0.001)
-        _, stderr = run.communicate(timeout=60)
-    finally:
-        run.kill()
-    assert (run.returncode, stderr.decode()) == (130, "interrupted: no report written\n")
-    assert list(out.iterdir()) == []
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in workers):
-        assert time.monotonic() < deadline, "a worker outlived the run"
-        time.sleep(0.05)
+    stopped = _stopped_while_scoring(tmp_path, _press_ctrl_c_until_it_ends)
+    assert stopped == (130, "interrupted: no report written\n", [])
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")
 def test_workers_end_quietly_with_a_run_killed_outright(tmp_path):
     # Killed by SIGKILL (or the out-of-memory killer), the run cannot stop its workers: they
     # scored on, and each printed a BrokenPipeError traceback when it sent a result.
-    corpus = _many_seeds(tmp_path)
-    out = tmp_path / "out"
-    out.mkdir()
-    run = _framing("compare", str(corpus), "--out", str(out), "--no-cache", "--jobs", "2")
-    try:
-        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == 2, run)
-        workers = _children(run.pid)
-        run.kill()
-        # Read to the end: the workers hold the same stderr until they have ended.
-        _, stderr = run.communicate(timeout=60)
-    finally:
-        run.kill()
-    assert run.returncode == -signal.SIGKILL
-    assert stderr.decode() == ""
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in workers):
-        assert time.monotonic() < deadline, "a worker outlived the run"
-        time.sleep(0.05)
+    status, stderr, _ = _stopped_while_scoring(tmp_path, lambda run: run.kill())
+    assert (status, stderr) == (-signal.SIGKILL, "")
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in Linux's /proc")

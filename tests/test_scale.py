@@ -388,7 +388,7 @@ def _as_schema_2(store: Path) -> None:
     db.close()
 
 
-def test_a_schema_2_store_is_moved_to_schema_3_and_keeps_every_result(corpus, tmp_path):
+def test_a_schema_2_store_is_moved_to_the_current_schema_and_keeps_every_result(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     cold = render(_config(corpus, tmp_path, cache=store))
     _as_schema_2(store)
