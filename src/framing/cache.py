@@ -60,9 +60,7 @@ from numpy.typing import NDArray
 from framing.errors import OutputError, StoreDamaged, StoreError
 from framing.lexicon.load import MIN_GLOB_PREFIX
 
-# 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes; 4: the tables kept
-# per corpus WITHOUT ROWID (see _PER_CORPUS)
-SCHEMA = 4
+SCHEMA = 3  # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes
 _CHUNK = 500  # keys per SELECT … IN (…)
 
 _HITS_TABLE = """
@@ -70,19 +68,6 @@ CREATE TABLE IF NOT EXISTS hits (
     lexicon TEXT NOT NULL, text_key BLOB NOT NULL, sha BLOB NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (lexicon, text_key)
 ) WITHOUT ROWID"""
-# Each row's key in the row itself: a table with a rowid is looked up through a separate
-# index of its key, and a byte flipped in a rowid there (5 to 4) gave the row of another
-# corpus or comparison, silently, as a report that differed from --no-cache.
-_PER_CORPUS = """
-CREATE TABLE IF NOT EXISTS corpus_terms (
-    key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS keyness_tables (
-    key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS keyness_examples (
-    key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL
-) WITHOUT ROWID;"""
 _TABLES = f"""
 {_HITS_TABLE};
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,10 +81,10 @@ CREATE TABLE IF NOT EXISTS terms (
 ) WITHOUT ROWID;
 -- Which texts have counts, without reading rows of several kB each (see has_terms).
 CREATE INDEX IF NOT EXISTS terms_present ON terms (text_key, stop);
-{_PER_CORPUS}
--- A rowid table looked up through its key's index; safe here because the row holds the
--- report key that is checked (see Store.reports).
+CREATE TABLE IF NOT EXISTS corpus_terms (key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (article BLOB PRIMARY KEY, key BLOB NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS keyness_examples (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 """
 # Every table a store of any schema holds (schema 2 moved its hits through hits_schema_2).
 _OWN_TABLES = frozenset([*re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _TABLES), "hits_schema_2"])
@@ -193,19 +178,6 @@ def _hits_from_schema_2(db: sqlite3.Connection) -> None:
             " ORDER BY lexicon, text_key"
         )
         db.execute("DROP TABLE hits_schema_2")
-        db.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
-
-
-def _per_corpus_from_schema_3(db: sqlite3.Connection) -> None:
-    """Make a schema-3 store's tables kept per corpus anew, WITHOUT ROWID, and empty: they
-    hold what a run makes again from the per-article results (summed counts, keyness
-    tables and examples), which the store keeps."""
-    with db:
-        db.execute("BEGIN")
-        for table in ("corpus_terms", "keyness_tables", "keyness_examples"):
-            db.execute(f"DROP TABLE {table}")
-        for statement in _PER_CORPUS.split(";"):
-            db.execute(statement)
         db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
 
 
@@ -545,10 +517,8 @@ class Store:
             row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-            elif row[0] in ("2", "3"):
-                if row[0] == "2":
-                    _hits_from_schema_2(db)
-                _per_corpus_from_schema_3(db)
+            elif row[0] == "2":
+                _hits_from_schema_2(db)
             elif row[0] != str(SCHEMA):
                 raise sqlite3.DatabaseError(f"schema {row[0]}, expected {SCHEMA}")
         except BaseException:
@@ -673,8 +643,7 @@ class Store:
         pairs: by key, for the articles whose stored lines have that key."""
         keys = dict(wanted)
         sql = "SELECT article, key, data FROM reports WHERE article IN ({})"
-        # .get: a damaged index of articles can give the row of an article not asked for.
-        return {k: d for a, k, d in self._select(sql, list(keys)) if keys.get(a) == k}
+        return {k: d for a, k, d in self._select(sql, list(keys)) if keys[a] == k}
 
     def write_reports(self, rows: Iterable[tuple[bytes, bytes, bytes]]) -> None:
         """(article, key, packed lines): one row per article (its place in the input), the
