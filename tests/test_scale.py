@@ -407,6 +407,59 @@ def test_a_schema_2_store_is_moved_to_the_current_schema_and_keeps_every_result(
     assert new_rows == [(f, k, bytes.fromhex(sha), d) for f, k, sha, d in old_rows]
 
 
+def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path):
+    # A damaged index of the reports' articles can send a lookup to another article's row
+    # (seen with bytes overwritten at random): it was a KeyError and a traceback.
+    s = cache.Store(tmp_path / "store.sqlite")
+    s.write_reports([(b"a", b"key a", b"lines a"), (b"b", b"key b", b"lines b")])
+    assert s.reports([(b"a", b"key a"), (b"b", b"old key b")]) == {b"key a": b"lines a"}
+    real = s._select
+    s._select = lambda sql, keys, *first: [*real(sql, keys, *first), (b"c", b"key c", b"lines c")]
+    assert s.reports([(b"a", b"key a")]) == {b"key a": b"lines a"}
+    s.close()
+
+
+def _point_index_entries_at_other_rows(store: Path, table: str) -> int:
+    """Change the rowid of every entry of `table`'s key index (on its first page) held in a
+    byte of its own, to another row's: the damage one flipped bit can do. SQLite's file
+    format, 1.6: an index leaf page's cells are a payload size, a record header (its size,
+    then the serial types: 44 for a 16-byte blob, 1 for a one-byte integer) and the record."""
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (number,) = db.execute(f"SELECT pageno FROM dbstat WHERE name = 'sqlite_autoindex_{table}_1'").fetchone()
+    rowids = sorted(rowid for (rowid,) in db.execute(f"SELECT rowid FROM {table}"))
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(store.read_bytes())
+    page = (number - 1) * size
+    assert data[page] == 0x0A, "not an index leaf page"
+    changed = 0
+    for c in range(int.from_bytes(data[page + 3 : page + 5], "big")):
+        cell = page + int.from_bytes(data[page + 8 + 2 * c : page + 10 + 2 * c], "big")
+        header = cell + 1  # a payload this small has a one-byte size
+        if data[header + 1 : header + 3] == bytes([44, 1]):  # a key, then a rowid in a byte
+            rowid_at = header + data[header] + 16
+            data[rowid_at] = next(r for r in rowids if r != data[rowid_at])
+            changed += 1
+    store.write_bytes(bytes(data))
+    return changed
+
+
+def test_a_damaged_index_of_the_tables_kept_per_corpus_never_hands_back_another_row(corpus, tmp_path):
+    # Looked up through these indexes, each of the three tables gave another key's row (its
+    # key read from the index, never from the row): another corpus's summed counts or
+    # another comparison's table, and a report unlike --no-cache's, with nothing said.
+    store = tmp_path / "store.sqlite"
+    by_outlet = _config(corpus, tmp_path, cache=store, by="outlet")
+    cold = [render(_config(corpus, tmp_path, cache=store)), render(by_outlet)]  # two corpora
+    for table in ("corpus_terms", "keyness_tables", "keyness_examples"):
+        assert _point_index_entries_at_other_rows(store, table) >= 1
+    warm = [render(_config(corpus, tmp_path, cache=store)), render(by_outlet)]
+    for before, after in zip(cold, warm, strict=True):
+        assert (after.result.cached, after.result.rescored, after.said) == (7, 0, [])
+        assert (after.md, after.json) == (before.md, before.json)
+
+
 def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))

@@ -593,8 +593,14 @@ class Store:
         sql = "SELECT text_key FROM terms INDEXED BY terms_present WHERE stop = ? AND text_key IN ({})"
         return {k for (k,) in self._select(sql, text_keys, stop)}
 
+    # The tables kept per corpus (corpus_terms, keyness_tables, keyness_examples) hold a few
+    # rows of megabytes each, read by key NOT INDEXED. Through their keys' index, a rowid
+    # damaged there (5 made 4) handed back another key's row, and the report differed from
+    # --no-cache with nothing said; SQLite takes the key from the index, never checking the
+    # row's own. Scanned, each row's own key is compared: a page or so a row, not its data.
+
     def corpus_terms(self, key: bytes) -> Any:
-        row = self.db.execute("SELECT data FROM corpus_terms WHERE key = ?", (key,)).fetchone()
+        row = self.db.execute("SELECT data FROM corpus_terms NOT INDEXED WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
         with self.db:
@@ -621,7 +627,7 @@ class Store:
 
     def _kept(self, table: str, key: bytes) -> bytes | None:
         """A row's data from a table kept per corpus (keyness_tables, keyness_examples)."""
-        row = self.db.execute(f"SELECT data FROM {table} WHERE key = ?", (key,)).fetchone()
+        row = self.db.execute(f"SELECT data FROM {table} NOT INDEXED WHERE key = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
 
     def _keep(self, table: str, key: bytes, corpus: bytes, data: bytes) -> None:
@@ -642,8 +648,10 @@ class Store:
         """Stored report lines (still packed: the writer unpacks them) for (article, key)
         pairs: by key, for the articles whose stored lines have that key."""
         keys = dict(wanted)
+        # The article's index gives its rowid, and the key is read from the row itself: a
+        # damaged index gives a row whose key does not match, or of an article not asked for.
         sql = "SELECT article, key, data FROM reports WHERE article IN ({})"
-        return {k: d for a, k, d in self._select(sql, list(keys)) if keys[a] == k}
+        return {k: d for a, k, d in self._select(sql, list(keys)) if keys.get(a) == k}
 
     def write_reports(self, rows: Iterable[tuple[bytes, bytes, bytes]]) -> None:
         """(article, key, packed lines): one row per article (its place in the input), the
@@ -657,7 +665,7 @@ class Store:
         return self._kept("keyness_tables", key)
 
     def keyness_table_kept(self, key: bytes) -> bool:
-        row = self.db.execute("SELECT 1 FROM keyness_tables WHERE key = ?", (key,)).fetchone()
+        row = self.db.execute("SELECT 1 FROM keyness_tables NOT INDEXED WHERE key = ?", (key,)).fetchone()
         return row is not None
 
     def write_keyness_table(self, key: bytes, corpus: bytes, data: bytes) -> None:
