@@ -228,6 +228,29 @@ def test_damage_inside_the_store_is_met_by_a_run_and_found_by_cache_info(tmp_pat
     assert (tmp_path / "seeds.md").read_bytes() == report
 
 
+def test_a_store_whose_first_bytes_are_damaged_is_still_known_by_its_schema(tmp_path):
+    # Its first 16 bytes ("SQLite format 3") damaged, a store of a run killed early was
+    # refused as "not an SQLite file" by every run after (fuzz_inputs.py stops --seed 8).
+    store = tmp_path / "store.sqlite"
+    assert invoke("compare", "--out", str(tmp_path), "--cache", str(store)).exit_code == 0
+    report = (tmp_path / "seeds.md").read_bytes()
+    damaged = b"\xff" * 16 + store.read_bytes()[16:]
+    store.write_bytes(damaged)
+    r = invoke("compare", "--out", str(tmp_path), "--cache", str(store))
+    assert r.exit_code == 0, r.output
+    assert f"warning: {store}: the cache was unreadable (file is not a database); moved to" in r.stderr
+    assert store.with_name(store.name + ".broken").read_bytes() == damaged
+    assert (tmp_path / "seeds.md").read_bytes() == report
+    store.write_bytes(damaged)
+    assert invoke("cache", "clear", "--cache", str(store)).exit_code == 0
+    assert not store.exists()
+    # A file of the user's that names one of those tables is no store.
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"to do: CREATE TABLE corpus_terms in my own database\n")
+    r = invoke("cache", "clear", "--cache", str(notes))
+    assert r.exit_code == 2 and "not an SQLite file" in r.stderr and notes.exists()
+
+
 def _foreign_database(path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE items (title TEXT)")

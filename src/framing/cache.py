@@ -438,20 +438,32 @@ def _full_check_due(path: Path) -> bool:
     return False
 
 
+# A store whose first bytes were damaged is still told by its schema, which SQLite keeps
+# on the first page (at most 64 KB): these tables' statements are framing's alone.
+_FIRST_PAGE_MAX = 1 << 16
+_OWN_SCHEMA_MARKS = (
+    b"CREATE TABLE keyness_tables",
+    b"CREATE TABLE corpus_terms",
+    b"CREATE TABLE vocabulary_sets",
+)
+
+
 def check_may_be_store(path: Path) -> None:
     """Raise StoreError unless nothing is at `path`, or a file that may be a result store:
-    empty, or an SQLite file. A damaged store is moved aside, and `cache clear` deletes
-    one: neither may happen to a folder, or to a file of the user's given by mistake."""
+    empty, an SQLite file, or one whose first page holds a store's schema. A damaged store
+    is moved aside, and `cache clear` deletes one: neither may happen to a folder, or to a
+    file of the user's given by mistake."""
     try:
         if not path.exists():
             return
         if not path.is_file():
             raise StoreError(f"{path}: not a file; --cache takes the path of a result store file")
         with path.open("rb") as f:
-            header = f.read(len(_SQLITE_HEADER))
+            first_page = f.read(_FIRST_PAGE_MAX)
     except OSError as e:
         raise StoreError(f"{path}: cannot read the result store ({e.strerror or e})") from e
-    if header and header != _SQLITE_HEADER:
+    header = first_page[: len(_SQLITE_HEADER)]
+    if header and header != _SQLITE_HEADER and not all(t in first_page for t in _OWN_SCHEMA_MARKS):
         raise StoreError(
             f"{path}: not a result store (not an SQLite file), left as it is; give --cache another path"
         )
