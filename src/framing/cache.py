@@ -439,7 +439,8 @@ def _full_check_due(path: Path) -> bool:
 
 
 # A store whose first bytes were damaged is still told by its schema, which SQLite keeps
-# on the first page (at most 64 KB): these tables' statements are framing's alone.
+# on the first page (at most 64 KB; in the WAL until a checkpoint): these tables'
+# statements are framing's alone.
 _FIRST_PAGE_MAX = 1 << 16
 _OWN_SCHEMA_MARKS = (
     b"CREATE TABLE keyness_tables",
@@ -448,9 +449,27 @@ _OWN_SCHEMA_MARKS = (
 )
 
 
+def _holds_own_schema(path: Path) -> bool:
+    """Whether the first page of the file at `path`, or of its WAL (where a store that was
+    never checkpointed, as one a run killed early leaves, keeps its schema), holds the
+    statements of framing's own tables."""
+    # A new store's first commits each write page 1 again in the WAL, a table more each
+    # time: its first megabyte holds them all.
+    for place, size in ((path, _FIRST_PAGE_MAX), (path.with_name(path.name + "-wal"), 1 << 20)):
+        try:
+            with place.open("rb") as f:
+                head = f.read(size)
+        except OSError:
+            continue
+        if all(mark in head for mark in _OWN_SCHEMA_MARKS):
+            return True
+    return False
+
+
 def check_may_be_store(path: Path) -> None:
     """Raise StoreError unless nothing is at `path`, or a file that may be a result store:
-    empty, an SQLite file, or one whose first page holds a store's schema. A damaged store
+    empty, an SQLite file, or one whose first page holds a store's schema (its header
+    damaged: _holds_own_schema). A damaged store
     is moved aside, and `cache clear` deletes one: neither may happen to a folder, or to a
     file of the user's given by mistake."""
     try:
@@ -459,11 +478,10 @@ def check_may_be_store(path: Path) -> None:
         if not path.is_file():
             raise StoreError(f"{path}: not a file; --cache takes the path of a result store file")
         with path.open("rb") as f:
-            first_page = f.read(_FIRST_PAGE_MAX)
+            header = f.read(len(_SQLITE_HEADER))
     except OSError as e:
         raise StoreError(f"{path}: cannot read the result store ({e.strerror or e})") from e
-    header = first_page[: len(_SQLITE_HEADER)]
-    if header and header != _SQLITE_HEADER and not all(t in first_page for t in _OWN_SCHEMA_MARKS):
+    if header and header != _SQLITE_HEADER and not _holds_own_schema(path):
         raise StoreError(
             f"{path}: not a result store (not an SQLite file), left as it is; give --cache another path"
         )
