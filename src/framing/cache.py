@@ -469,9 +469,8 @@ def _holds_own_schema(path: Path) -> bool:
 def check_may_be_store(path: Path) -> None:
     """Raise StoreError unless nothing is at `path`, or a file that may be a result store:
     empty, an SQLite file, or one whose first page holds a store's schema (its header
-    damaged: _holds_own_schema). A damaged store
-    is moved aside, and `cache clear` deletes one: neither may happen to a folder, or to a
-    file of the user's given by mistake."""
+    damaged: _holds_own_schema). A damaged store is moved aside, and `cache clear` deletes
+    one: neither may happen to a folder, or to a file of the user's given by mistake."""
     try:
         if not path.exists():
             return
