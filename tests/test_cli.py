@@ -688,6 +688,29 @@ def test_standard_output_full_or_closed_is_no_traceback(tmp_path):
     assert (run.returncode, run.stderr.decode()) == (1, "")
 
 
+def _limited_to(size: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """`framing` run with every file it writes limited to `size` bytes (RLIMIT_FSIZE):
+    a write past it fails (EFBIG; Python ignores SIGXFSZ), as on a full disk."""
+    import resource
+
+    return subprocess.run(
+        [sys.executable, "-m", "framing", *args],
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size)),
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_report_the_disk_refuses_half_way_is_an_error_and_leaves_nothing(tmp_path):
+    # An article's lines written into a full disk ended in a traceback, and another one
+    # while the temporary files were closed.
+    out = tmp_path / "out"
+    run = _limited_to(16_384, "compare", "--out", str(out), "--no-cache")
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == f"error: {out}: cannot write the report here (File too large)\n"
+    assert not out.exists()  # made by the run, and removed with its temporary files
+
+
 def test_an_unpaired_surrogate_escape_is_reported_not_a_traceback(tmp_path):
     # The report could not be encoded as UTF-8 at its end, and the run ended in a traceback.
     (tmp_path / "cut.jsonl").write_text(

@@ -3,6 +3,7 @@ report beside the JSON of another run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -115,13 +116,21 @@ class ReportStream:
                 with processes.signals_deferred():  # made and known to discard(), or neither
                     fd, tmp = _mkstemp(f".{self.name}.json.", self.out)
                     self._files = (rows, tagging, os.fdopen(fd, "wb"), Path(tmp))
+                self._files[2].write(json_head())
             except OSError as e:
                 raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
-            self._files[2].write(json_head())
         return self._files
 
     def article(self, result: ArticleResult) -> None:
         rows, tagging, json_file, _ = self._open()
+        try:
+            self._article(result, rows, tagging, json_file)
+        except OSError as e:  # a full disk, or a file-size limit, met half way
+            raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
+
+    def _article(
+        self, result: ArticleResult, rows: IO[bytes], tagging: IO[bytes], json_file: IO[bytes]
+    ) -> None:
         if result.stored_report is not None:
             json_line, row, tags = cache.unpack_lines(result.stored_report)
         else:
@@ -186,7 +195,10 @@ class ReportStream:
         if self._files:
             rows, tagging, json_file, json_tmp = self._files
             for f in (rows, tagging, json_file):
-                f.close()
+                # Closing flushes what is buffered: on a full disk that fails again, and
+                # the files are thrown away in any case.
+                with contextlib.suppress(OSError):
+                    f.close()
             json_tmp.unlink(missing_ok=True)
             self._files = None
         if self._made_out and not any(self.out.iterdir()):
