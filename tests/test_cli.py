@@ -711,6 +711,30 @@ def test_a_report_the_disk_refuses_half_way_is_an_error_and_leaves_nothing(tmp_p
     assert not out.exists()  # made by the run, and removed with its temporary files
 
 
+def test_a_store_the_disk_refuses_leaves_the_report_as_no_cache_gives_it(tmp_path):
+    # SQLite's I/O error (SQLITE_IOERR) this time; SQLITE_FULL is tested in test_scale.
+    store = tmp_path / "store.sqlite"
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "1", "outlet": "RT", "text": "The bloc met."}\n', encoding="utf-8")
+    assert invoke("compare", str(one), "--out", str(tmp_path / "one"), "--cache", str(store)).exit_code == 0
+    # Made with its tables: the seeds' results do not fit in another 64 KB.
+    run = _limited_to(store.stat().st_size + 65_536, "compare", "--out", str(tmp_path / "full"), "--cache", str(store))
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == (
+        f"warning: {store}: the disk refused a write to the result store (disk I/O error); this run "
+        "keeps nothing more in it, and its report is written as usual\n"
+    )
+    assert run.stdout.splitlines()[-1] == f"result store {store}: 0 articles read, 5 scored"
+    fresh = invoke("compare", "--out", str(tmp_path / "fresh"), "--no-cache")
+    assert fresh.exit_code == 0
+    for name in ("seeds.md", "seeds.json"):
+        assert (tmp_path / "full" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+    again = invoke("compare", "--out", str(tmp_path / "again"), "--cache", str(store))
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert (tmp_path / "again" / "seeds.md").read_bytes() == (tmp_path / "fresh" / "seeds.md").read_bytes()
+    assert invoke("cache", "info", "--cache", str(store)).exit_code == 0
+
+
 def test_an_unpaired_surrogate_escape_is_reported_not_a_traceback(tmp_path):
     # The report could not be encoded as UTF-8 at its end, and the run ended in a traceback.
     (tmp_path / "cut.jsonl").write_text(

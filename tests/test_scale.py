@@ -533,6 +533,39 @@ def test_damage_met_inside_the_store_moves_it_aside_and_the_run_starts_again(cor
     assert (warm.result.cached, warm.result.rescored, warm.said) == (7, 0, [])
 
 
+def test_a_store_the_disk_stops_taking_mid_run_still_gives_the_report(corpus, tmp_path, monkeypatch):
+    # A full disk met after minutes of scoring ended the run with no report, and advice to
+    # clear the store. SQLite's max_page_count makes it refuse to grow the file with the
+    # error a full disk gives (SQLITE_FULL), once it holds a few pages more than when made.
+    fresh = render(_config(corpus, tmp_path))
+    store = tmp_path / "store.sqlite"
+    opened = cache.Store._open
+    monkeypatch.setattr(pipeline, "READ_BATCH", 2)
+
+    def growing_little(self):
+        db = opened(self)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages + 6}")
+        return db
+
+    monkeypatch.setattr(cache.Store, "_open", growing_little)
+    full = render(_config(corpus, tmp_path, cache=store))
+    assert full.said == [
+        f"{store}: the disk refused a write to the result store (database or disk is full); this run "
+        "keeps nothing more in it, and its report is written as usual"
+    ]
+    assert (full.md, full.json) == (fresh.md, fresh.json)
+    assert (full.result.cached, full.result.rescored) == (0, 7)
+    # What was committed before the refusal is whole, and serves the next run.
+    monkeypatch.setattr(cache.Store, "_open", opened)
+    kept = _rows_in(store, "base")
+    assert 0 < kept < 7
+    room = render(_config(corpus, tmp_path, cache=store))
+    assert (room.result.cached, room.result.rescored, room.said) == (kept, 7 - kept, [])
+    assert (room.md, room.json) == (fresh.md, fresh.json)
+    assert cache.Store(store, check_all=True).counts()["base"] == 7
+
+
 def test_damage_met_again_after_starting_again_stops_the_run_and_says_how_to_go_on(
     corpus, tmp_path, monkeypatch
 ):

@@ -49,10 +49,10 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 import numpy as np
 from numpy.typing import NDArray
@@ -121,6 +121,48 @@ def is_damage(error: BaseException) -> bool:
     return isinstance(error, StoreDamaged) or (
         isinstance(error, sqlite3.DatabaseError) and not isinstance(error, not_damage)
     )
+
+
+def refused_by_disk(error: BaseException) -> bool:
+    """Whether `error` is a write the disk refused: full (SQLITE_FULL), or failing
+    (SQLITE_IOERR: a quota, a file-size limit). Not damage, nor framing's fault."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (
+        isinstance(error, sqlite3.OperationalError)
+        and code is not None
+        and code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+    )
+
+
+_P = ParamSpec("_P")
+
+
+def _transaction(write: Callable[Concatenate[Store, _P], None]) -> Callable[Concatenate[Store, _P], None]:
+    """Run a Store method that writes as one transaction: committed, or rolled back on an
+    error or an interruption. A write the disk refuses ends the store's writing for the
+    run, said once, and the run goes on: it has every result it needs in memory, and a
+    full disk found after minutes of scoring must not cost them. What was committed
+    before stays, each entry whole."""
+
+    def transaction(store: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
+        if store.refused is not None:
+            return
+        try:
+            with store.db:
+                store.db.execute("BEGIN")
+                write(store, *args, **kwargs)
+        except sqlite3.OperationalError as e:
+            if not refused_by_disk(e):
+                raise
+            store.refused = e
+            if store.warn:
+                store.warn(
+                    f"{store.path}: the disk refused a write to the result store ({e}); this run "
+                    "keeps nothing more in it, and its report is written as usual"
+                )
+
+    functools.update_wrapper(transaction, write)  # its name and docstring
+    return transaction
 
 
 def default_path() -> Path:
@@ -503,9 +545,13 @@ class Store:
     quick_check when one is due (see _open), is moved aside and rebuilt; `check_all` runs
     quick_check whatever the state (framing cache info)."""
 
-    def __init__(self, path: Path, warn: Any = None, check_all: bool = False) -> None:
+    def __init__(
+        self, path: Path, warn: Callable[[str], None] | None = None, check_all: bool = False
+    ) -> None:
         self.path = path
+        self.warn = warn
         self.check_all = check_all
+        self.refused: sqlite3.Error | None = None  # the write the disk refused, if one was
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -516,7 +562,10 @@ class Store:
         except sqlite3.OperationalError as e:
             # Not damage: it cannot be created here, is locked, or the disk failed. Moving it
             # aside would take a store another run has open.
-            raise StoreError(f"{path}: cannot open the result store ({e})") from e
+            advice = "; free some space, give --cache a place with room, or run with --no-cache"
+            raise StoreError(
+                f"{path}: cannot open the result store ({e}){advice if refused_by_disk(e) else ''}"
+            ) from e
         except sqlite3.DatabaseError as e:
             # Unreadable or inconsistent: keep it for inspection, start afresh. Said on
             # stderr, not in the report: the report is the one a new store gives.
@@ -632,23 +681,25 @@ class Store:
         row = self.db.execute("SELECT data FROM corpus_terms NOT INDEXED WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        with self.db:
-            self.db.execute("UPDATE corpus_terms SET used = ? WHERE key = ?", (time.time_ns(), key))
+        self._used(key)
         return unpack(row[0])
 
+    @_transaction
+    def _used(self, key: bytes) -> None:
+        self.db.execute("UPDATE corpus_terms SET used = ? WHERE key = ?", (time.time_ns(), key))
+
+    @_transaction
     def write_corpus_terms(self, key: bytes, value: Any) -> None:
         """Keep `value` under `key`, and only the CORPUS_TERMS_KEPT most recently used."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute(
-                "INSERT OR REPLACE INTO corpus_terms VALUES (?, ?, ?)", (key, pack(value), time.time_ns())
-            )
-            self.db.execute(
-                "DELETE FROM corpus_terms WHERE key NOT IN "
-                "(SELECT key FROM corpus_terms ORDER BY used DESC LIMIT ?)",
-                (CORPUS_TERMS_KEPT,),
-            )
-            self._forget_old_corpora()
+        self.db.execute(
+            "INSERT OR REPLACE INTO corpus_terms VALUES (?, ?, ?)", (key, pack(value), time.time_ns())
+        )
+        self.db.execute(
+            "DELETE FROM corpus_terms WHERE key NOT IN "
+            "(SELECT key FROM corpus_terms ORDER BY used DESC LIMIT ?)",
+            (CORPUS_TERMS_KEPT,),
+        )
+        self._forget_old_corpora()
 
     def _forget_old_corpora(self) -> None:
         for table in ("keyness_tables", "keyness_examples"):
@@ -659,12 +710,11 @@ class Store:
         row = self.db.execute(f"SELECT data FROM {table} NOT INDEXED WHERE key = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
 
+    @_transaction
     def _keep(self, table: str, key: bytes, corpus: bytes, data: bytes) -> None:
         """Keep a row of a table kept per corpus, while that corpus's summed counts are."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", (key, corpus, data))
-            self._forget_old_corpora()
+        self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", (key, corpus, data))
+        self._forget_old_corpora()
 
     def examples(self, key: bytes) -> Any:
         data = self._kept("keyness_examples", key)
@@ -682,12 +732,11 @@ class Store:
         sql = "SELECT article, key, data FROM reports WHERE article IN ({})"
         return {k: d for a, k, d in self._select(sql, list(keys)) if keys.get(a) == k}
 
+    @_transaction
     def write_reports(self, rows: Iterable[tuple[bytes, bytes, bytes]]) -> None:
         """(article, key, packed lines): one row per article (its place in the input), the
         last one written."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", rows)
 
     def keyness_table(self, key: bytes) -> bytes | None:
         """A kept table, zlib-compressed UTF-8 (see `unpack_parts`)."""
@@ -707,6 +756,7 @@ class Store:
 
     # ---- writes, one transaction per batch ----------------------------------------------
 
+    @_transaction
     def write(
         self,
         bases: Iterable[tuple[bytes, Any]],
@@ -716,31 +766,29 @@ class Store:
         terms: Iterable[tuple[bytes, str, Any]] = (),
         tags: Iterable[tuple[bytes, Any]] = (),
     ) -> None:
-        with self.db:  # commits, or rolls back on error or interruption
-            self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
-            self.db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", ((k, pack(v)) for k, v in tags))
-            # In key order: each page of the table is then written once per transaction.
-            self.db.executemany(
-                "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",
-                sorted((lexicon, k, bytes.fromhex(sha), data) for k, lexicon, sha, data in hits),
-            )
-            vocabularies = list(vocabularies)
-            self.db.executemany(
-                "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
-                ((k, zlib.compress(v.encode("utf-8"), 1)) for k, v in vocabularies),
-            )
-            if vocabularies:
-                texts = b"".join(k for k, _ in vocabularies)
-                tokens, filters = token_set([v for _, v in vocabularies])
-                kept = (texts, tokens.astype("<u8").tobytes(), filters.tobytes())
-                self.db.execute("INSERT INTO vocabulary_sets (data) VALUES (?)", (pack(kept),))
-            self.db.executemany(
-                "INSERT OR IGNORE INTO lexicons VALUES (?, ?)", ((s, pack(v)) for s, v in lexicons)
-            )
-            self.db.executemany(
-                "INSERT OR REPLACE INTO terms VALUES (?, ?, ?)", ((k, s, pack(v)) for k, s, v in terms)
-            )
+        self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
+        self.db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", ((k, pack(v)) for k, v in tags))
+        # In key order: each page of the table is then written once per transaction.
+        self.db.executemany(
+            "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",
+            sorted((lexicon, k, bytes.fromhex(sha), data) for k, lexicon, sha, data in hits),
+        )
+        vocabularies = list(vocabularies)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
+            ((k, zlib.compress(v.encode("utf-8"), 1)) for k, v in vocabularies),
+        )
+        if vocabularies:
+            texts = b"".join(k for k, _ in vocabularies)
+            tokens, filters = token_set([v for _, v in vocabularies])
+            kept = (texts, tokens.astype("<u8").tobytes(), filters.tobytes())
+            self.db.execute("INSERT INTO vocabulary_sets (data) VALUES (?)", (pack(kept),))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO lexicons VALUES (?, ?)", ((s, pack(v)) for s, v in lexicons)
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO terms VALUES (?, ?, ?)", ((k, s, pack(v)) for k, s, v in terms)
+        )
 
     def counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _COUNTED}
