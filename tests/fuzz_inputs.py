@@ -12,7 +12,9 @@ mutated: `lexicon check` and `compare`), options (keyness and grouping options w
 values and mutated background and stop-word files), same-bytes and edits (AllSides
 articles from ../shared/corpora, reposted and doubled; a few hundred cases take minutes),
 stops (a run on a store stopped by a signal at a random moment, its store sometimes
-damaged after: the next runs must give the bytes of `--no-cache`).
+damaged after: the next runs must give the bytes of `--no-cache`), full (a run whose
+files are limited in size, as on a full disk: the report of `--no-cache`, or one error
+line and no file left behind).
 A failing case is kept under --keep for a test to be made of it.
 """
 
@@ -24,6 +26,7 @@ import hashlib
 import json
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -346,6 +349,71 @@ def _damage(fuzz: Fuzz, store: Path) -> str:
     return f"bytes overwritten at {spots} of {len(data)}"
 
 
+def full(fuzz: Fuzz, case: Path) -> None:
+    """A run whose every file is limited to a random size (RLIMIT_FSIZE: a write past it
+    fails, as on a full disk), on a new store or one that holds part of the corpus, its
+    input sometimes on stdin (copied first). It must end in the report of `--no-cache`,
+    with at most a warning that the store took no more, or in one error line that leaves
+    no file in its output folder; the next run, with room, must give that report."""
+    corpus = _allsides(fuzz, case, 20, 300)
+    store = case / "store.sqlite"
+    piped = fuzz.rng.random() < 0.3
+    base = ["compare", "-" if piped else str(corpus), *fuzz.rng.choice([[], ["--by", "outlet"]])]
+    fresh = _limited(corpus if piped else None, None, *base, "--out", str(case / "fresh"), "--no-cache")
+    if fresh.returncode != 0:
+        return fuzz.fail(case, f"the run with no store failed\n{fresh.stderr[-1500:]}")
+    expected = _digest(case / "fresh")
+    if fuzz.rng.random() < 0.5:  # a store that holds the first part of the corpus already
+        part = case / "part.jsonl"
+        lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+        part.write_text("".join(lines[: fuzz.rng.randint(1, len(lines))]), encoding="utf-8")
+        if fuzz.run("compare", str(part), "--out", str(case / "part"), "--cache", str(store))[0] != 0:
+            return fuzz.fail(case, "the run on part of the corpus failed")
+    limit = int(2 ** fuzz.rng.uniform(12, 24))  # 4 KB to 16 MB a file
+    out = case / "limited"
+    jobs = fuzz.rng.choice(["1", "2"])
+    run = _limited(
+        corpus if piped else None, limit, *base, "--out", str(out), "--cache", str(store), "--jobs", jobs
+    )
+    said = run.stderr.splitlines()
+    what = f"limit {limit:,} bytes{', piped' if piped else ''}: exit {run.returncode}\n{run.stderr[-1500:]}"
+    # Said at most once, before the report or before the error that stopped it.
+    refused = [line for line in said if "the disk refused a write to the result store" in line][:1]
+    if run.returncode == 0:
+        if said != refused or _digest(out) != expected:
+            return fuzz.fail(case, what)
+    else:
+        left = sorted(p.name for p in out.iterdir()) if out.exists() else []
+        error = said[len(refused) :]
+        if run.returncode != 2 or said[: len(refused)] != refused or len(error) != 1 or left:
+            return fuzz.fail(case, f"{what}\nleft {left}")
+        if not error[0].startswith("error: "):
+            return fuzz.fail(case, what)
+    again = _limited(
+        corpus if piped else None, None, *base, "--out", str(case / "again"), "--cache", str(store)
+    )
+    if again.returncode != 0 or _digest(case / "again") != expected:
+        fuzz.fail(case, f"{what}\nthe next run: exit {again.returncode}\n{again.stderr[-1500:]}")
+
+
+def _limited(stdin: Path | None, limit: int | None, *args: str) -> subprocess.CompletedProcess[str]:
+    """framing run with `stdin` on its standard input, and every file it writes limited to
+    `limit` bytes."""
+
+    def limited() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with open(stdin or "/dev/null", "rb") as given:
+        return subprocess.run(
+            [sys.executable, "-m", "framing", *args],
+            stdin=given,
+            capture_output=True,
+            text=True,
+            preexec_fn=limited,
+        )
+
+
 KINDS: dict[str, Callable[[Fuzz, Path], None]] = {
     "files": files,
     "folder": folder,
@@ -354,6 +422,7 @@ KINDS: dict[str, Callable[[Fuzz, Path], None]] = {
     "same-bytes": same_bytes,
     "edits": edits,
     "stops": stops,
+    "full": full,
 }
 
 
