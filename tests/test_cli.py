@@ -323,7 +323,9 @@ def test_what_is_not_a_store_is_never_moved_written_or_deleted(tmp_path, make, s
 def test_a_store_that_cannot_be_made_is_an_error_not_a_traceback(tmp_path):
     r = invoke("compare", "--out", str(tmp_path), "--cache", "/proc/framing-store.sqlite")
     _fails_cleanly(
-        r, "error: /proc/framing-store.sqlite: cannot open the result store (unable to open database file)"
+        r,
+        "error: /proc/framing-store.sqlite: cannot open the result store (unable to open database file); "
+        "give --cache another place, or run with --no-cache",
     )
 
 
@@ -714,11 +716,20 @@ def test_a_report_the_disk_refuses_half_way_is_an_error_and_leaves_nothing(tmp_p
 def test_a_store_the_disk_refuses_leaves_the_report_as_no_cache_gives_it(tmp_path):
     # SQLite's I/O error (SQLITE_IOERR) this time; SQLITE_FULL is tested in test_scale.
     store = tmp_path / "store.sqlite"
+    # A new store that cannot be made is an error at once: nothing is lost yet.
+    run = _limited_to(4096, "compare", "--out", str(tmp_path / "none"), "--cache", str(store))
+    assert (run.returncode, run.stderr) == (
+        2,
+        f"error: {store}: cannot open the result store (disk I/O error); free some space, "
+        "give --cache another place, or run with --no-cache\n",
+    )
     one = tmp_path / "one.jsonl"
     one.write_text('{"id": "1", "outlet": "RT", "text": "The bloc met."}\n', encoding="utf-8")
     assert invoke("compare", str(one), "--out", str(tmp_path / "one"), "--cache", str(store)).exit_code == 0
     # Made with its tables: the seeds' results do not fit in another 64 KB.
-    run = _limited_to(store.stat().st_size + 65_536, "compare", "--out", str(tmp_path / "full"), "--cache", str(store))
+    run = _limited_to(
+        store.stat().st_size + 65_536, "compare", "--out", str(tmp_path / "full"), "--cache", str(store)
+    )
     assert run.returncode == 0, run.stderr
     assert run.stderr == (
         f"warning: {store}: the disk refused a write to the result store (disk I/O error); this run "

@@ -562,9 +562,10 @@ class Store:
         except sqlite3.OperationalError as e:
             # Not damage: it cannot be created here, is locked, or the disk failed. Moving it
             # aside would take a store another run has open.
-            advice = "; free some space, give --cache a place with room, or run with --no-cache"
+            room = "free some space, " if refused_by_disk(e) else ""
             raise StoreError(
-                f"{path}: cannot open the result store ({e}){advice if refused_by_disk(e) else ''}"
+                f"{path}: cannot open the result store ({e}); {room}give --cache another place, "
+                "or run with --no-cache"
             ) from e
         except sqlite3.DatabaseError as e:
             # Unreadable or inconsistent: keep it for inspection, start afresh. Said on
