@@ -21,7 +21,7 @@ import pytest
 
 from framing import cache, distinctive, keyness, pipeline, processes, writers
 from framing.config import CompareConfig, KeynessConfig
-from framing.errors import StoreError, WorkerError
+from framing.errors import InputError, StoreError, WorkerError
 from framing.writers import compare
 
 from helpers import LEXICONS, SEEDS, render
@@ -186,6 +186,43 @@ def test_keyness_examples_are_kept_and_a_rerun_does_not_read_the_input_again(cor
         m.setattr(distinctive, "read_inputs", lambda *a: read.append(a) or pipeline.read_inputs(*a))
         render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert read
+
+
+def test_an_input_rewritten_during_the_run_is_an_error_not_examples_from_other_texts(
+    corpus, tmp_path, monkeypatch
+):
+    # The examples are cut from a second read of the input. An export written again while
+    # the run read it gave, with nothing said, example lines from texts never counted.
+    fresh = render(_config(corpus, tmp_path))
+    assert fresh.result.distinctive.examples
+    first_read = pipeline.read_inputs
+
+    def rewritten_then_read(paths, *rest):
+        for text in corpus.glob("*.txt"):  # the same articles, another export of their texts
+            text.write_text(text.read_text(encoding="utf-8").replace("the", "a"), encoding="utf-8")
+        return first_read(paths, *rest)
+
+    monkeypatch.setattr(distinctive, "read_inputs", rewritten_then_read)
+    with pytest.raises(InputError) as caught:
+        render(_config(corpus, tmp_path / "changed"))
+    assert re.fullmatch(
+        r"corpus/\S+\.txt: article '\S+' is not the text it was when first read: the input changed "
+        r"during the run\. Run again once it is written",
+        str(caught.value),
+    )
+    # Articles added at the end (an export still being written) change no counted text.
+    monkeypatch.undo()
+    before = render(_config(corpus, tmp_path / "before"))
+
+    def grown_then_read(paths, *rest):
+        (corpus / "x3.txt").write_text("The bloc ostensibly grew.\n", encoding="utf-8")
+        with (corpus / "manifest.csv").open("a", encoding="utf-8") as f:
+            f.write("x3,TASS,,,,,\n")
+        return first_read(paths, *rest)
+
+    monkeypatch.setattr(distinctive, "read_inputs", grown_then_read)
+    grown = render(_config(corpus, tmp_path / "grown"))
+    assert (grown.md, grown.json) == (before.md, before.json)
 
 
 def _count_rendered(monkeypatch) -> list[str]:

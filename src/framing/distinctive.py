@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from framing import cache
 from framing.clean import clean
 from framing.corpus import read_inputs
 from framing.document import prepare
+from framing.errors import InputError
 from framing.keyness import Comparison, Row, TermCounts, compare, in_sorted, listed_rows, table_parts
 from framing.lexicon.load import MIN_GLOB_PREFIX, Lexicon
 from framing.outlets import Registry, tag
@@ -41,6 +43,30 @@ class Example:
     after: str
 
 
+@dataclass
+class Counted:
+    """The articles whose terms were counted, in counting order: each one's id, to find its
+    keyness examples on a second read of the input, and its text's key in the result store
+    (`version` and the text), to tell that the second read gives the same text: an input
+    rewritten while the run read it would give examples cut from other texts."""
+
+    version: str = ""
+    ids: list[str] = field(default_factory=list)
+    text_keys: bytearray = field(default_factory=bytearray)  # 16 bytes an article
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, article_id: str, text_key: bytes) -> None:
+        self.ids.append(article_id)
+        self.text_keys += text_key
+
+    def holds(self, place: int, text: str) -> bool:
+        """Whether `text` is the text counted as article `place`."""
+        key = cache.digest(self.version, text.encode("utf-8", "surrogatepass"))
+        return self.text_keys[16 * place : 16 * place + 16] == key
+
+
 @dataclass(frozen=True)
 class Distinctive:
     config: KeynessConfig
@@ -50,7 +76,7 @@ class Distinctive:
     marks: dict[str, list[str]]  # term -> the lexicon entries it is ("contrasts.csv: crimea_2014/annexation")
     examples: dict[tuple[str, str], Example]  # (group the example is from, term) -> example
     counts: TermCounts = field(repr=False, compare=False, default_factory=TermCounts)
-    ids: list[str] = field(repr=False, compare=False, default_factory=list)  # articles in counting order
+    counted: Counted = field(repr=False, compare=False, default_factory=Counted)
     # What the counts are of (every counted text and its group, in order; see pipeline.py),
     # if known: with the settings, the key under which a table may be kept in the store.
     corpus_key: bytes = b""
@@ -141,7 +167,7 @@ def distinctive(
     scorer: Scorer,
     counts: TermCounts,
     groups: list[str],
-    ids: list[str],
+    counted: Counted,
     corpus_key: bytes = b"",
     known_examples: dict[tuple[str, str], Example] | None = None,
 ) -> Distinctive:
@@ -171,7 +197,7 @@ def distinctive(
                     (head, keyness.top),
                 )
             )
-    result = Distinctive(keyness, comparisons, marks, {}, counts, ids, corpus_key)
+    result = Distinctive(keyness, comparisons, marks, {}, counts, counted, corpus_key)
     wanted: dict[str, set[tuple[str, str | None]]] = {}
     for c in result.comparisons:
         more, less = result.top(c)
@@ -197,6 +223,7 @@ def find_examples(
     `known`: examples found before in the same corpus (kept in the result store), used as
     they are."""
     needed: dict[str, list[tuple[str, str]]] = {}  # article id -> [(term, example key)]
+    places: dict[str, int] = {}  # article id -> its place in counting order
     for term, sides in wanted.items():
         for group, other in sides:
             key = group if other is None else f"not {group}"
@@ -205,13 +232,20 @@ def find_examples(
                 continue
             place = result.counts.first(term, group, other=other == "not")
             if place is not None:
-                needed.setdefault(result.ids[place], []).append((term, key))
+                article_id = result.counted.ids[place]
+                needed.setdefault(article_id, []).append((term, key))
+                places[article_id] = place
     if not needed:
         return
     for article in read_inputs(list(config.inputs), lambda _m: None):
         found = needed.pop(article.id, None)
         if found is None:
             continue
+        if not result.counted.holds(places[article.id], article.text):
+            raise InputError(
+                f"{article.source}: article {article.id!r} is not the text it was when first read: "
+                "the input changed during the run. Run again once it is written"
+            )
         cleaned = clean(article.text)
         t = tag(article.outlet, article.url, cleaned, registry)
         doc = prepare(cleaned.text)

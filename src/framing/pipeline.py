@@ -27,7 +27,7 @@ from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import Article, InputMeter, read_inputs
-from framing.distinctive import Distinctive, Example, distinctive
+from framing.distinctive import Counted, Distinctive, Example, distinctive
 from framing.document import Document, prepare
 from framing.errors import InputError, LexiconError, Problem, StoreDamaged
 from framing.keyness import TermCounts
@@ -399,7 +399,7 @@ def run(
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets: set[str] = set()
     vocabulary = TermCounts() if config.keyness else None
-    ids: list[str] = []  # articles in the order counted, for fetching keyness examples
+    counted = Counted(SCORING_VERSION)  # the articles counted, for fetching keyness examples
     # Keyness counts of texts whose counts are in the store: (article index, text, group).
     waiting: list[tuple[int, bytes, str]] = []
     # Every counted text and its group, in order: the key of the summed counts in the store.
@@ -420,10 +420,10 @@ def run(
                 group = group_key(scores, config.by)
                 corpus_key.update(result.text_key + group.encode("utf-8", "surrogatepass") + b"\0")
                 if result.terms is None:
-                    waiting.append((len(ids), result.text_key, group))
+                    waiting.append((len(counted), result.text_key, group))
                 else:
-                    vocabulary.add(group, result.terms, len(ids))
-                ids.append(result.article.id)
+                    vocabulary.add(group, result.terms, len(counted))
+                counted.add(result.article.id, result.text_key)
             if sink:
                 sink.article(result)
         workers.close()
@@ -437,7 +437,7 @@ def run(
             if store:
                 vocabulary = _corpus_terms(store, scorer, key, vocabulary, waiting)
             names = [g.name for g in groups.sorted()]
-            found = _distinctive(config, config.keyness, scorer, store, vocabulary, names, ids, key)
+            found = _distinctive(config, config.keyness, scorer, store, vocabulary, names, counted, key)
     finally:
         workers.terminate()
         if store and own_store:
@@ -492,7 +492,7 @@ def _distinctive(
     store: cache.Store | None,
     counts: TermCounts,
     groups: list[str],
-    ids: list[str],
+    counted: Counted,
     corpus_key: bytes,
 ) -> Distinctive:
     """The keyness section, with the examples the store holds for this corpus (finding
@@ -500,7 +500,7 @@ def _distinctive(
     registry (it names the outlets shown) and framing's source (it finds and cuts them)."""
     examples_key = cache.digest(cache.code_key(), corpus_key.hex(), _registry_key(scorer))
     known = _examples_from_state(store.examples(examples_key)) if store else {}
-    found = distinctive(config, keyness, scorer, counts, groups, ids, corpus_key, known)
+    found = distinctive(config, keyness, scorer, counts, groups, counted, corpus_key, known)
     if store and found.examples != known:
         state = {k: astuple(e) for k, e in found.examples.items()}
         store.write_examples(examples_key, corpus_key, state)
