@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -1080,11 +1081,6 @@ def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_n
     previous_report()
 
 
-@pytest.fixture
-def quick_watch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(processes, "WATCH_EVERY", 0.05)
-
-
 def _dies_on(condition: Callable[..., bool], work: Callable[..., object]) -> Callable[..., object]:
     """`work`, except that the process running it is killed as the kernel kills one that
     ran out of memory, when `condition` holds for its task."""
@@ -1100,7 +1096,7 @@ def _dies_on(condition: Callable[..., bool], work: Callable[..., object]) -> Cal
 
 
 def test_a_killed_scoring_worker_stops_the_run_with_an_error_not_a_wait(
-    corpus, tmp_path, small_batches, quick_watch, monkeypatch, previous_report
+    corpus, tmp_path, small_batches, monkeypatch, previous_report
 ):
     on_x1 = _dies_on(lambda tasks: any(t[0].id == "x1" for t in tasks), pipeline._work_chunk)
     monkeypatch.setattr(pipeline, "_work_chunk", on_x1)
@@ -1111,7 +1107,7 @@ def test_a_killed_scoring_worker_stops_the_run_with_an_error_not_a_wait(
 
 
 def test_a_killed_table_worker_stops_the_run_with_an_error_not_a_wait(
-    corpus, tmp_path, tables_ahead, quick_watch, monkeypatch
+    corpus, tmp_path, tables_ahead, monkeypatch
 ):
     monkeypatch.setattr(writers, "_made_ahead", _dies_on(lambda i: i == 1, writers._made_ahead))
     with pytest.raises(WorkerError, match=r"killed by signal 9"):
@@ -1121,7 +1117,7 @@ def test_a_killed_table_worker_stops_the_run_with_an_error_not_a_wait(
     assert not (tmp_path / "out" / "t.json").exists()
 
 
-def test_a_worker_that_exits_is_named_by_its_status(quick_watch):
+def test_a_worker_that_exits_is_named_by_its_status():
     pool = processes.Pool(2, processes.as_worker, ())
     try:
         with pytest.raises(WorkerError, match="a worker process exited with status 3;"):
@@ -1135,6 +1131,45 @@ def _exit_3(task: int) -> int:
     if task == 2:
         os._exit(3)
     return task
+
+
+def _fails_on_2(task: int) -> int:
+    if task == 2:
+        raise ValueError("two")
+    return task
+
+
+def test_an_exception_in_a_task_reaches_the_caller_in_its_place():
+    pool = processes.Pool(2, processes.as_worker, ())
+    try:
+        results = pool.imap(_fails_on_2, [1, 2, 3])
+        assert next(results) == 1
+        with pytest.raises(ValueError, match="two"):
+            next(results)
+        assert list(pool.imap(_fails_on_2, [3, 4])) == [3, 4]  # the pool goes on
+    finally:
+        pool.close()
+    assert multiprocessing.active_children() == []
+
+
+def _four_megabytes(task: int) -> bytes:
+    return bytes([task % 256]) * (4 << 20)
+
+
+def test_terminate_while_results_are_being_sent_ends_at_once():
+    # With multiprocessing.Pool, a worker ended part way through sending a result left the
+    # results queue's lock taken, and Pool.terminate() waited for it for ever (once in the
+    # whole suite, and 2 of 20 tries of a script that slowed the pool's task thread).
+    for round_ in range(10):
+        pool = processes.Pool(2, processes.as_worker, ())
+        results = pool.imap(_four_megabytes, list(range(40)))
+        for _ in range(round_ % 3):
+            next(results)
+        ended = threading.Event()
+        threading.Thread(target=lambda p=pool, e=ended: (p.terminate(), e.set()), daemon=True).start()
+        assert ended.wait(30), f"terminate() still waiting after 30 s in round {round_}"
+    assert multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("framing-pool")]
 
 
 def test_each_batch_scored_is_told_with_the_share_read_with_it(tmp_path, monkeypatch):

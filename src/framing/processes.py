@@ -1,11 +1,13 @@
 """Forked worker processes whose results come back in order, and that stop the run with an
 error when one of them dies, instead of leaving it waiting for ever.
 
-multiprocessing.Pool starts a new worker in place of one that was killed (by the kernel
-when memory runs out, say) but never hands the lost task to anyone, so `imap` would wait
-for its result for ever. Every WATCH_EVERY seconds without a result, the workers started
-with the pool are checked: none of them ends while the pool is open, so one that has is
-a lost task.
+Each worker has a pipe of its own for tasks and one for results; no lock is shared between
+processes. multiprocessing.Pool shares one queue of results among its workers, guarded by a
+lock: a worker ended by Pool.terminate() part way through sending a result (Ctrl-C while
+keyness tables were made ahead) left that lock taken, and the pool's own thread waited for
+it for ever (2 hangs in 20 tries of a test script). It also starts a new worker in place of
+one that was killed and never hands the lost task on, so its callers had to watch the
+workers. Here a worker's end is its results pipe's end (EOF), seen at once.
 """
 
 from __future__ import annotations
@@ -14,20 +16,22 @@ import ctypes
 import math
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from framing.errors import WorkerError
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
-
-WATCH_EVERY = 1.0  # seconds without a result between checks that every worker lives
 
 
 def usable_cpus() -> int:
@@ -110,74 +114,227 @@ def as_worker() -> None:
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-# The process and thread that started the pool, as its workers know them.
-_parent: tuple[int, int] | None = None
+_parent: int | None = None  # the process that started the pool, as its workers know it
 
 
 def _end_with_parent() -> None:
     """On Linux, have the kernel send this worker SIGTERM when its parent ends. A parent
     killed outright (SIGKILL, the kernel's out-of-memory killer) left its workers scoring
     on, each printing a BrokenPipeError traceback to the terminal when it sent a result.
-
-    The kernel sends it when the parent's thread that forked the worker ends. A worker the
-    pool starts in place of a dead one is forked by the pool's own thread, which ends as
-    the pool is terminated: that worker, killed then while it held the task queue's lock,
-    left Pool.terminate() waiting for the lock for ever (8 hangs in 10 runs of the test of
-    a killed worker). Such a worker is left as before; the run is ending with WorkerError."""
+    (The kernel sends it when the parent's thread that forked the worker ends: Pool forks
+    every worker from the thread that makes it, before its own threads start.)"""
     if not sys.platform.startswith("linux") or _parent is None:
-        return
-    process, thread = _parent
-    if threading.get_ident() != thread:  # forked by another thread than the pool's maker
         return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         return
-    if os.getppid() != process:  # it ended before the request was made
+    if os.getppid() != _parent:  # it ended before the request was made
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+_STOP = b""  # sent to a worker in place of a task: end
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    tasks: Connection  # written by this process
+    results: Connection  # read by this process
+    sent: deque[int] = field(default_factory=deque)  # indices of the tasks it has, in order
+    ended: bool = False
+
+
 class Pool:
+    """`jobs` forked workers, each run `initializer(*initargs)` first. Tasks go to the worker
+    with the fewest (at most two each, so that one waits while the other is worked on); a
+    thread sends them, another reads the results, so neither waits for the other."""
+
     def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
         global _parent
-        _parent = (os.getpid(), threading.get_ident())  # read by the workers it forks
-        before = set(multiprocessing.active_children())
-        self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer, initargs)
-        # Pool starts its workers before it returns.
-        self._workers = [p for p in multiprocessing.active_children() if p not in before]
+        _parent = os.getpid()  # read by the workers it forks
+        context = multiprocessing.get_context("fork")
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(jobs):
+                task_end, tasks = context.Pipe(duplex=False)
+                results, result_end = context.Pipe(duplex=False)
+                # The ends this process keeps of the workers before it are closed in it, so
+                # that each pipe ends when its two processes do.
+                kept = [end for w in self._workers for end in (w.tasks, w.results)]
+                process = context.Process(
+                    target=_serve,
+                    args=(task_end, result_end, [tasks, results, *kept], initializer, initargs),
+                    daemon=True,
+                )
+                process.start()
+                task_end.close()
+                result_end.close()
+                self._workers.append(_Worker(process, tasks, results))
+        except BaseException:
+            self._stop_workers()
+            raise
+        self._changed = threading.Condition()
+        self._todo: deque[tuple[int, bytes]] = deque()  # (index, pickled (work, task))
+        self._done: dict[int, bytes] = {}  # index -> pickled (ok, result or exception)
+        self._count = 0
+        self._failure: WorkerError | None = None
+        self._closing = False
+        self._stopping = False
+        self._sender = threading.Thread(target=self._send, name="framing-pool-sender", daemon=True)
+        self._reader = threading.Thread(target=self._read, name="framing-pool-reader", daemon=True)
+        self._sender.start()
+        self._reader.start()
 
     def imap(self, work: Callable[[Task], Result], tasks: Iterable[Task]) -> Iterator[Result]:
         """work(task) for every task, in order, computed by the workers. The tasks are sent
         now, not when the first result is asked for: the caller has other work meanwhile."""
-        return self._watched(self._pool.imap(work, tasks))  # one task a message: next() has a timeout
+        pickled = [pickle.dumps((work, task), pickle.HIGHEST_PROTOCOL) for task in tasks]
+        with self._changed:
+            first = self._count
+            self._count += len(pickled)
+            self._todo.extend(enumerate(pickled, first))
+            self._changed.notify_all()
+        return self._results(range(first, first + len(pickled)))
 
-    def _watched(self, results: Any) -> Iterator[Result]:
+    def _results(self, indices: range) -> Iterator[Result]:
+        for index in indices:
+            with self._changed:
+                while index not in self._done and self._failure is None:
+                    self._changed.wait()
+                if index not in self._done:
+                    assert self._failure is not None
+                    raise self._failure
+                data = self._done.pop(index)
+            ok, value = pickle.loads(data)
+            if not ok:
+                raise value
+            yield value
+
+    def _send(self) -> None:
+        """Hand each task to the worker with the fewest, while one has fewer than two; on
+        close(), once every task is handed out, tell each worker to end."""
         while True:
-            try:
-                yield results.next(WATCH_EVERY)
-            except StopIteration:
-                return
-            except multiprocessing.TimeoutError:
-                self._check()
+            with self._changed:
+                while not self._stopping and not (self._closing and not self._todo):
+                    open_ = [w for w in self._workers if not w.ended and len(w.sent) < 2]
+                    if self._todo and open_:
+                        break
+                    self._changed.wait()
+                if self._stopping:
+                    return
+                if not self._todo:  # closing, every task handed out
+                    break
+                worker = min(open_, key=lambda w: len(w.sent))
+                index, payload = self._todo.popleft()
+                worker.sent.append(index)
+            with suppress(OSError):  # the worker has ended: _read says so
+                worker.tasks.send_bytes(payload)
+        for w in self._workers:
+            with suppress(OSError):
+                w.tasks.send_bytes(_STOP)
 
-    def _check(self) -> None:
-        for worker in self._workers:
-            if worker.is_alive():
-                continue
-            code = worker.exitcode or 0
-            how = f"was killed by signal {-code}{_named(-code)}" if code < 0 else f"exited with status {code}"
-            raise WorkerError(f"a worker process {how}; if memory ran out, run again with fewer --jobs")
+    def _read(self) -> None:
+        """Take each result as it comes; a worker whose pipe ends while the pool runs has
+        died, and takes its tasks with it: the run stops with WorkerError."""
+        open_ = {w.results: w for w in self._workers}
+        while open_:
+            for ready in wait(list(open_)):
+                results = cast(Connection, ready)
+                worker = open_[results]
+                try:
+                    data = results.recv_bytes()
+                except (EOFError, OSError):
+                    del open_[results]
+                    self._ended(worker)
+                    continue
+                with self._changed:
+                    self._done[worker.sent.popleft()] = data
+                    self._changed.notify_all()
+
+    def _ended(self, worker: _Worker) -> None:
+        with self._changed:
+            worker.ended = True
+            if not (self._stopping or (self._closing and not worker.sent)) and self._failure is None:
+                worker.process.join(5)
+                code = worker.process.exitcode or 0
+                how = (
+                    f"was killed by signal {-code}{_named(-code)}"
+                    if code < 0
+                    else f"exited with status {code}"
+                )
+                self._failure = WorkerError(
+                    f"a worker process {how}; if memory ran out, run again with fewer --jobs"
+                )
+            self._changed.notify_all()
 
     def close(self) -> None:
-        """Wait for the workers to finish and end."""
-        self._pool.close()
-        self._pool.join()
+        """Let the workers finish every task handed to them, then end them."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._sender.join()
+        for w in self._workers:
+            w.process.join()
+        self._reader.join()
+        self._close_pipes()
 
     def terminate(self) -> None:
-        """Stop the workers now."""
-        self._pool.terminate()
-        self._pool.join()
+        """Stop the workers now (SIGTERM, which ends them at once: see as_worker)."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        self._stop_workers()
+        self._sender.join()
+        self._reader.join()
+        self._close_pipes()
+
+    def _stop_workers(self) -> None:
+        for w in self._workers:
+            if w.process.exitcode is None:
+                w.process.terminate()
+        for w in self._workers:
+            w.process.join()
+
+    def _close_pipes(self) -> None:
+        for w in self._workers:
+            w.tasks.close()
+            w.results.close()
+
+
+def _serve(
+    tasks: Connection,
+    results: Connection,
+    inherited: list[Connection],
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+) -> None:
+    """A worker: each task's result sent back, or the exception it raised, until told to
+    end or until the pool's process has ended."""
+    for end in inherited:
+        end.close()
+    initializer(*initargs)
+    while True:
+        try:
+            payload = tasks.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if payload == _STOP:
+            return
+        work, task = pickle.loads(payload)
+        try:
+            outcome: tuple[bool, Any] = (True, work(task))
+        except Exception as e:
+            outcome = (False, e)
+        try:
+            data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        except Exception as e:  # an exception that cannot be pickled
+            data = pickle.dumps((False, RuntimeError(f"{type(outcome[1]).__name__}: {e}")))
+        try:
+            results.send_bytes(data)
+        except OSError:  # the pool's process has ended
+            return
 
 
 def _named(number: int) -> str:
