@@ -148,11 +148,17 @@ class _Worker:
 
 class Pool:
     """`jobs` forked workers, each run `initializer(*initargs)` first. Tasks go to the worker
-    with the fewest (at most two each, so that one waits while the other is worked on); a
-    thread sends them, another reads the results, so neither waits for the other."""
+    with the fewest, `held` at most each; a thread sends them, another reads the results,
+    so neither waits for the other. With short tasks, a second one held waits in the pipe
+    while the first is worked on, and the worker never waits for this process to hand it
+    the next; with long tasks of unequal length, one held at a time lets a worker that is
+    free take the next, instead of its leaving it queued behind a long one."""
 
-    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    def __init__(
+        self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...], held: int = 2
+    ) -> None:
         global _parent
+        self._held = held
         _parent = os.getpid()  # read by the workers it forks
         context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
@@ -218,7 +224,7 @@ class Pool:
         while True:
             with self._changed:
                 while not self._stopping and not (self._closing and not self._todo):
-                    open_ = [w for w in self._workers if not w.ended and len(w.sent) < 2]
+                    open_ = [w for w in self._workers if not w.ended and len(w.sent) < self._held]
                     if self._todo and open_:
                         break
                     self._changed.wait()

@@ -280,7 +280,7 @@ class KeynessTables:
         if len(wanted) < 2 or sum(used[d.comparisons[i].n] for i in wanted) < TABLES_AHEAD_MIN_ROWS:
             return
         # Forked, so the workers inherit the counts instead of receiving them pickled.
-        self._pool = processes.Pool(min(self.jobs, len(wanted)), _init_table_worker, (d,))
+        self._pool = processes.Pool(min(self.jobs, len(wanted)), _init_table_worker, (d,), held=1)
         self._ahead = zip(wanted, self._pool.imap(_made_ahead, wanted), strict=True)
         self._ahead_of = set(wanted)
 
