@@ -219,8 +219,8 @@ class Pool:
             yield value
 
     def _send(self) -> None:
-        """Hand each task to the worker with the fewest, while one has fewer than two; on
-        close(), once every task is handed out, tell each worker to end."""
+        """Hand each task to the worker with the fewest, while one holds fewer than `held`;
+        on close(), once every task is handed out, tell each worker to end."""
         while True:
             with self._changed:
                 while not self._stopping and not (self._closing and not self._todo):
