@@ -61,6 +61,10 @@ def _write_temp(target: Path, text: str, temps: list[Path]) -> None:
         os.fsync(f.fileno())
 
 
+def _cannot_write(out: Path, e: OSError) -> OutputError:
+    return OutputError(f"{out}: cannot write the report here ({e.strerror or e})")
+
+
 def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
     """Write OUT/NAME+suffix for every (suffix, text): all temporary files first, then the
     renames, so either every file of the report is replaced or none is."""
@@ -74,7 +78,7 @@ def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
             for tmp, target in zip(temps, targets, strict=True):
                 os.replace(tmp, target)
     except OSError as e:
-        raise OutputError(f"{out}: cannot write the report here ({e.strerror or e})") from e
+        raise _cannot_write(out, e) from e
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
@@ -118,7 +122,7 @@ class ReportStream:
                     self._files = (rows, tagging, os.fdopen(fd, "wb"), Path(tmp))
                 self._files[2].write(json_head())
             except OSError as e:
-                raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
+                raise _cannot_write(self.out, e) from e
         return self._files
 
     def article(self, result: ArticleResult) -> None:
@@ -126,7 +130,7 @@ class ReportStream:
         try:
             self._article(result, rows, tagging, json_file)
         except OSError as e:  # a full disk, or a file-size limit, met half way
-            raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
+            raise _cannot_write(self.out, e) from e
 
     def _article(
         self, result: ArticleResult, rows: IO[bytes], tagging: IO[bytes], json_file: IO[bytes]
@@ -181,7 +185,7 @@ class ReportStream:
                 os.replace(md_tmp, md_target)
                 os.replace(json_tmp, json_target)
         except OSError as e:
-            raise OutputError(f"{self.out}: cannot write the report here ({e.strerror or e})") from e
+            raise _cannot_write(self.out, e) from e
         finally:
             if md_tmp:
                 md_tmp.unlink(missing_ok=True)
