@@ -171,8 +171,15 @@ def test_abbreviations_looked_for_in_a_window_split_as_a_search_from_the_sentenc
     assert [text[s:e] for s, e in sentences(text)] == [text]
 
 
+# The sentence-end regex as first written: a look back for a mark, then a run of marks.
+_SENTENCE_END_AS_WRITTEN = r"(?<![.!?…])[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[–—-]?\s?[A-Z0-9А-ЯЁ])"
+# ... and tried at every mark, with no look back: the plainest reading of the rule.
+_SENTENCE_END_AT_EVERY_MARK = _SENTENCE_END_AS_WRITTEN.removeprefix("(?<![.!?…])")
+
+
 def test_sentence_ends_tried_at_runs_of_marks_only_split_as_before(monkeypatch):
-    """The sentence-end regex tried only where a run of marks begins gives the spans that
+    """The sentence-end regex (tried only where a run of marks begins, its first mark
+    before the look back) gives the spans that the regex as first written gives, and that
     trying it at every mark gives, on the seeds, BASIL and made-up runs of marks, quotes,
     spaces and capitals."""
     import framing.text
@@ -205,11 +212,11 @@ def test_sentence_ends_tried_at_runs_of_marks_only_split_as_before(monkeypatch):
     texts += seed_and_basil_texts()
     at_runs = [sentences(t) for t in texts]
     assert sum(len(s) > 1 for s in at_runs) > 2000
-    every_mark = framing.text._SENTENCE_END.pattern.removeprefix("(?<![.!?…])")
-    assert every_mark != framing.text._SENTENCE_END.pattern
-    monkeypatch.setattr(framing.text, "_SENTENCE_END", re.compile(every_mark))
-    sentences.cache_clear()
-    assert at_runs == [sentences(t) for t in texts]
+    assert framing.text._SENTENCE_END.pattern not in (_SENTENCE_END_AS_WRITTEN, _SENTENCE_END_AT_EVERY_MARK)
+    for reference in (_SENTENCE_END_AS_WRITTEN, _SENTENCE_END_AT_EVERY_MARK):
+        monkeypatch.setattr(framing.text, "_SENTENCE_END", re.compile(reference))
+        sentences.cache_clear()
+        assert at_runs == [sentences(t) for t in texts]
 
 
 GAP_EDGES = [

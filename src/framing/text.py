@@ -207,7 +207,10 @@ _ABBREVIATIONS = frozenset(
 # something that can start a sentence. Tried only where a run of marks begins: from inside
 # a run it ends where the run does, so it finds nothing new, and trying from every mark of
 # a long run ("!!!…") took time that grew with the square of the run (9 s for 20,000).
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[–—-]?\s?[A-Z0-9А-ЯЁ])")
+# The first mark comes before the look back (no mark before it) so that the pattern starts
+# with a character set, which the regex engine skips to directly: half the time of the same
+# pattern led by the look back, which the engine tries at every character.
+_SENTENCE_END = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*[\"”’»)\]]*(?=\s+[\"“‘«(\[–—-]?\s?[A-Z0-9А-ЯЁ])")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 _WORD_OR_DOT = re.compile(r"[\w.]")
 _ABBREVIATION_WINDOW = 10  # more than the longest abbreviation (6 characters) and its dot
