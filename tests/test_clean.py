@@ -73,6 +73,82 @@ def test_footer_only_at_the_end_and_only_furniture():
     assert footer("Tags: none\n" + body * 15) == []
 
 
+# The two steps as first written: the references for the steps that now look first for
+# what a cut line must hold.
+def _icon_strip_line_by_line(text: str) -> list[Cut]:
+    cuts = []
+    for line in clean_module.lines(text):
+        words = line.text.split()
+        icons = sum(1 for w in words if "icon" in w.casefold())
+        if icons >= 5 and icons >= 0.3 * len(words):
+            cuts.append(Cut(line.start, line.end, "icon labels from the page navigation"))
+    return cuts
+
+
+def _footer_from_all_lines(text: str) -> list[Cut]:
+    tail = [ln for ln in clean_module.lines(text) if ln.text.strip()][-12:]
+    for i, line in enumerate(tail):
+        rest = tail[i:]
+        if clean_module._FOOTER.match(line.text) and (
+            all(len(r.text.split()) <= 25 for r in rest)
+            and 2 * sum(1 for r in rest if clean_module._FOOTER.match(r.text)) >= len(rest)
+        ):
+            return [Cut(line.start, len(text), "site footer (share, author, comments)")]
+    return []
+
+
+LINE_STEP_PIECES = [
+    "7 Apr, 2016 05:27",
+    "April 7, 2016 5:27 PM EST",
+    "2016-04-07",
+    " 2016-04-07 ",
+    "Sept. 30 2019",
+    "12345678",
+    "٧ Apr, ٢٠١٦",  # Arabic-Indic digits: \d holds them
+    "On 7 Apr, 2016 he spoke.",
+    "icon",
+    "ICON",
+    "bicon",
+    "icon icon icon",
+    "bookmark-icon camera-ICON",
+    "İcon",  # casefolds to i + a combining dot: not "icon"
+    "ıcon",  # dotless i: matches "icon" case-blind, but is not it casefolded
+    "Share this story!",
+    "Add a comment",
+    "Share this story!\n",
+    "Add a comment\n",
+    "Tags: news\n",
+    "Follow us\n",
+    "© 2016",
+    "a real sentence of the article with enough words in it to be copy",
+    " ",
+    "\t",
+    "\r",
+    "\n",
+    "\n",
+    "\n\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("step", "reference"),
+    [
+        (icon_strip, _icon_strip_line_by_line),
+        (footer, _footer_from_all_lines),
+    ],
+)
+def test_line_steps_give_the_cuts_of_trying_every_line(step, reference):
+    """icon_strip tries only texts whose casefolded form holds "icon" five times, footer
+    only the lines after the last long one among the last twelve: the same cuts as trying
+    every line, on the seeds, BASIL and made-up texts."""
+    rng = random.Random(17)
+    made_up = ["".join(rng.choices(LINE_STEP_PIECES, k=rng.randint(1, 40))) for _ in range(4000)]
+    texts = made_up + seed_and_basil_texts()
+    expected = [reference(t) for t in texts]
+    assert sum(bool(cuts) for cuts in expected[: len(made_up)]) > 200  # the made-up texts have cuts
+    assert [step(t) for t in texts] == expected
+
+
 def test_forum_profile_block_needs_two_labels():
     block = "someone\nMEMBER\n- Joined\n- Jun 23, 2013\n- Messages\n- 10\nReal post text that is long enough here.\n"
     assert cut_text(block, forum_profile) == ["someone\nMEMBER\n- Joined\n- Jun 23, 2013\n- Messages\n- 10\n"]

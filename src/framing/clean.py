@@ -215,18 +215,21 @@ def html_tags(text: str) -> list[Cut]:
     return cuts
 
 
-_ICON = re.compile("icon", re.I)
+_ICONS = 5  # icon labels on a line, at least
 
 
 def icon_strip(text: str) -> list[Cut]:
     """A line of icon labels from a page's navigation ("icon bookmark-bicon camera…")."""
-    if not _ICON.search(text):
+    # A word is an icon label when its casefolded form holds "icon", so a text whose
+    # casefolded form holds it fewer than _ICONS times has no such line: found in C, where
+    # a case-blind regex search took three times as long.
+    if text.casefold().count("icon") < _ICONS:
         return []
     cuts = []
     for line in lines(text):
         words = line.text.split()
         icons = sum(1 for w in words if "icon" in w.casefold())
-        if icons >= 5 and icons >= 0.3 * len(words):
+        if icons >= _ICONS and icons >= 0.3 * len(words):
             cuts.append(_cut_line(line, "icon labels from the page navigation"))
     return cuts
 
@@ -321,15 +324,24 @@ _FOOTER_LINE_WORDS = 25
 
 def footer(text: str) -> list[Cut]:
     """Site furniture at the end: share prompts, author box, rating, comment links."""
-    ls = [ln for ln in lines(text) if ln.text.strip()]
-    tail = ls[-_FOOTER_WINDOW:]
+    tail: list[Line] = []  # the last _FOOTER_WINDOW lines that hold more than white space
+    for line in reversed(lines(text)):
+        if line.text.strip():
+            tail.append(line)
+            if len(tail) == _FOOTER_WINDOW:
+                break
+    tail.reverse()
+    # A footer holds no line of more than _FOOTER_LINE_WORDS words, so it starts after the
+    # last such line: _FOOTER's ".*" reads each line it is tried on to the end, and trying
+    # it on the long paragraphs before that took 0.4 s of 10,000 articles.
+    long_lines = [i for i, line in enumerate(tail) if len(line.text.split()) > _FOOTER_LINE_WORDS]
+    if long_lines:
+        tail = tail[long_lines[-1] + 1 :]
     for i, line in enumerate(tail):
         if not _FOOTER.match(line.text):
             continue
         rest = tail[i:]
-        if all(len(r.text.split()) <= _FOOTER_LINE_WORDS for r in rest) and 2 * sum(
-            1 for r in rest if _FOOTER.match(r.text)
-        ) >= len(rest):
+        if 2 * sum(1 for r in rest if _FOOTER.match(r.text)) >= len(rest):
             return [Cut(line.start, len(text), "site footer (share, author, comments)")]
     return []
 
