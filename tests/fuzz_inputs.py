@@ -14,7 +14,9 @@ articles from ../shared/corpora, reposted and doubled; a few hundred cases take 
 stops (a run on a store stopped by a signal at a random moment, its store sometimes
 damaged after: the next runs must give the bytes of `--no-cache`), full (a run whose
 files are limited in size, as on a full disk: the report of `--no-cache`, or one error
-line and no file left behind).
+line and no file left behind), together (two or three runs at once on one store, one
+sometimes killed: each run not killed, and each run after them, gives the bytes of
+`--no-cache`).
 A failing case is kept under --keep for a test to be made of it.
 """
 
@@ -396,6 +398,65 @@ def full(fuzz: Fuzz, case: Path) -> None:
         fuzz.fail(case, f"{what}\nthe next run: exit {again.returncode}\n{again.stderr[-1500:]}")
 
 
+def together(fuzz: Fuzz, case: Path) -> None:
+    """Two or three runs at once on one store, as from a researcher's terminals: each on its
+    own share of one set of AllSides articles (so they score some texts in common), with
+    its own grouping, jobs and sometimes a lexicon line added, started a moment apart; one
+    is sometimes killed part way. Every run not killed must end in the report of
+    `--no-cache`, and so must each run once more on the store after them all."""
+    lines = _allsides(fuzz, case, 50, 400).read_text(encoding="utf-8").splitlines(keepends=True)
+    store = case / "store.sqlite"
+    runs: list[list[str]] = []
+    for k in range(fuzz.rng.choice([2, 2, 3])):
+        corpus = case / f"corpus-{k}.jsonl"
+        corpus.write_text("".join(fuzz.rng.sample(lines, fuzz.rng.randint(5, len(lines)))), encoding="utf-8")
+        lex = case / f"lexicons-{k}"
+        shutil.copytree(LEXICONS, lex)
+        if fuzz.rng.random() < 0.4:
+            word = fuzz.rng.choice(
+                re.findall(r"[a-z]{6,}", corpus.read_text(encoding="utf-8").lower()) or ["zzzzzz"]
+            )
+            with (lex / "labels.csv").open("a", encoding="utf-8") as f:
+                f.write(f"loaded_label,{word},,fuzz\n")
+        grouping = fuzz.rng.choice([[], ["--by", "outlet"], ["--pair", "state_media,agency"]])
+        runs.append(["compare", str(corpus), "--lexicons", str(lex), *grouping])
+    expected = []
+    for k, args in enumerate(runs):
+        status, output = fuzz.run(*args, "--out", str(case / f"fresh-{k}"), "--no-cache")
+        if status != 0:
+            return  # a lexicon line that the check refuses (a term twice): nothing to compare
+        expected.append(_digest(case / f"fresh-{k}"))
+    killed = fuzz.rng.randrange(len(runs)) if fuzz.rng.random() < 0.3 else None
+    started: list[subprocess.Popen[bytes]] = []
+    for k, args in enumerate(runs):
+        command = [sys.executable, "-m", "framing", *args, "--out", str(case / f"at-once-{k}")]
+        jobs = fuzz.rng.choice(["1", "2"])
+        started.append(
+            subprocess.Popen(
+                [*command, "--cache", str(store), "--jobs", jobs],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
+        time.sleep(fuzz.rng.uniform(0, 1.5))
+    if killed is not None:
+        time.sleep(fuzz.rng.uniform(0, 3))
+        started[killed].kill()
+    for k, run in enumerate(started):
+        _, err = run.communicate(timeout=600)
+        if k == killed:
+            continue
+        if run.returncode != 0 or b"Traceback" in err or _digest(case / f"at-once-{k}") != expected[k]:
+            return fuzz.fail(
+                case, f"run {k} of {len(runs)} at once: exit {run.returncode}\n{err.decode()[-1500:]}"
+            )
+    for k, args in enumerate(runs):
+        out = case / f"after-{k}"
+        status, output = fuzz.run(*args, "--out", str(out), "--cache", str(store))
+        if status != 0 or _digest(out) != expected[k]:
+            return fuzz.fail(case, f"run {k} after the others: exit {status}\n{output[-1500:]}")
+
+
 def _limited(stdin: Path | None, limit: int | None, *args: str) -> subprocess.CompletedProcess[str]:
     """framing run with `stdin` on its standard input, and every file it writes limited to
     `limit` bytes."""
@@ -423,6 +484,7 @@ KINDS: dict[str, Callable[[Fuzz, Path], None]] = {
     "edits": edits,
     "stops": stops,
     "full": full,
+    "together": together,
 }
 
 
