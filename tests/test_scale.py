@@ -498,6 +498,57 @@ def test_a_damaged_index_of_the_tables_kept_per_corpus_never_hands_back_another_
         assert (after.md, after.json) == (before.md, before.json)
 
 
+def _open_at_the_barrier(path: Path, barrier: object, results: object) -> None:
+    barrier.wait()  # type: ignore[attr-defined]
+    try:
+        cache.Store(path).close()
+        results.put("opened")  # type: ignore[attr-defined]
+    except Exception as e:
+        results.put(f"{type(e).__name__}: {e}")  # type: ignore[attr-defined]
+
+
+def test_a_new_store_opened_by_several_runs_at_once_opens_in_each(tmp_path):
+    """Runs started together (a script's `framing compare … &` over several stories) on a
+    store not made yet. SQLite refused the switch to WAL at once, "database is locked", in
+    27 of 300 such opens; two runs could also both find no schema row and both insert it."""
+    fork = multiprocessing.get_context("fork")
+    outcomes = []
+    for n in range(50):
+        path = tmp_path / f"store-{n}.sqlite"
+        barrier, results = fork.Barrier(3), fork.Queue()
+        openers = [fork.Process(target=_open_at_the_barrier, args=(path, barrier, results)) for _ in range(3)]
+        for p in openers:
+            p.start()
+        outcomes += [results.get(timeout=60) for _ in openers]
+        for p in openers:
+            p.join()
+        db = sqlite3.connect(path)
+        try:
+            assert db.execute("SELECT name, value FROM meta").fetchall() == [("schema", str(cache.SCHEMA))]
+            assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        finally:
+            db.close()
+    assert outcomes == ["opened"] * 150
+
+
+def test_a_new_store_another_run_is_making_is_waited_for(tmp_path, monkeypatch):
+    path = tmp_path / "store.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run, between creating the file and its tables
+    monkeypatch.setattr(cache, "BUSY_WAIT", 1.0)
+    try:
+        with pytest.raises(StoreError) as refused:
+            cache.Store(path)
+        assert str(refused.value) == (
+            f"{path}: the result store stayed busy for 1 s (another run writing to it?); "
+            "run again when it is done, or give --cache another file"
+        )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cache.Store(path).close()  # once it is done, the store is made
+
+
 def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))

@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT
 CREATE TABLE IF NOT EXISTS reports (article BLOB PRIMARY KEY, key BLOB NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS keyness_examples (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
 """
+# What _TABLES makes: a store that holds it all, and the current schema, needs no write to open.
+_MADE = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", _TABLES))
 # Every table a store of any schema holds (schema 2 moved its hits through hits_schema_2).
 _OWN_TABLES = frozenset([*re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _TABLES), "hits_schema_2"])
 _SQLITE_HEADER = b"SQLite format 3\0"
@@ -207,20 +209,81 @@ def code_key() -> str:
     return h.hexdigest()
 
 
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` is SQLite's "database is locked": another run holds the lock."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (
+        isinstance(error, sqlite3.OperationalError)
+        and code is not None
+        and code & 0xFF == sqlite3.SQLITE_BUSY
+    )
+
+
+def busy_error(path: Path) -> StoreError:
+    return StoreError(
+        f"{path}: the result store stayed busy for {BUSY_WAIT:.0f} s (another run writing to it?); "
+        "run again when it is done, or give --cache another file"
+    )
+
+
+def _into_wal(db: sqlite3.Connection) -> None:
+    """PRAGMA journal_mode=WAL, waited for up to BUSY_WAIT as every lock of the store is.
+    On a new store that two runs open at once, SQLite refuses the switch at once ("database
+    is locked") instead of calling its busy handler: each run holds the read lock that the
+    other's switch needs gone. A store already in WAL mode stays in it without a lock."""
+    deadline = time.monotonic() + BUSY_WAIT
+    pause = 0.001
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if not is_busy(e) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.05)
+
+
+def _made_current(db: sqlite3.Connection) -> None:
+    """The tables made, the schema written, and a schema-2 store moved to the current
+    schema, in one transaction that takes the write lock first: two runs opening one new
+    store at once could both find no schema row, and the second one's insert of it would
+    fail as if the store were damaged. A store that needs none of it is only read, so a
+    run opens it while another run writes."""
+    made = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").fetchall()
+    schema = (
+        db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() if ("meta",) in made else None
+    )
+    if {name for (name,) in made} >= _MADE and schema == (str(SCHEMA),):
+        return
+    db.executescript(f"BEGIN IMMEDIATE;\n{_TABLES}")  # left open; a schema-2 store keeps its old hits table
+    try:
+        row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if row is None:
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        elif row[0] == "2":
+            _hits_from_schema_2(db)
+        elif row[0] != str(SCHEMA):
+            raise sqlite3.DatabaseError(f"schema {row[0]}, expected {SCHEMA}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
 def _hits_from_schema_2(db: sqlite3.Connection) -> None:
     """Move a schema-2 store's hits (keyed by text, then lexicon, with the lexicon hash as
-    hex text) into schema 3's table, in one transaction: the store keeps every result."""
+    hex text) into schema 3's table, inside the caller's transaction: the store keeps every
+    result."""
     db.create_function("unhex", 1, bytes.fromhex, deterministic=True)
-    with db:
-        db.execute("BEGIN")
-        db.execute("ALTER TABLE hits RENAME TO hits_schema_2")
-        db.execute(_HITS_TABLE)
-        db.execute(
-            "INSERT INTO hits SELECT lexicon, text_key, unhex(sha), data FROM hits_schema_2"
-            " ORDER BY lexicon, text_key"
-        )
-        db.execute("DROP TABLE hits_schema_2")
-        db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
+    db.execute("ALTER TABLE hits RENAME TO hits_schema_2")
+    db.execute(_HITS_TABLE)
+    db.execute(
+        "INSERT INTO hits SELECT lexicon, text_key, unhex(sha), data FROM hits_schema_2"
+        " ORDER BY lexicon, text_key"
+    )
+    db.execute("DROP TABLE hits_schema_2")
+    db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
 
 
 _P = np.uint64(0x100000001B3)  # odd: its powers are invertible modulo 2**64
@@ -562,6 +625,8 @@ class Store:
         except sqlite3.OperationalError as e:
             # Not damage: it cannot be created here, is locked, or the disk failed. Moving it
             # aside would take a store another run has open.
+            if is_busy(e):
+                raise busy_error(path) from e
             room = "free some space, " if refused_by_disk(e) else ""
             raise StoreError(
                 f"{path}: cannot open the result store ({e}); {room}give --cache another place, "
@@ -581,7 +646,7 @@ class Store:
         db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_WAIT)
         try:
             _check_own_tables(db, self.path)  # first: even the journal mode is written to the file
-            db.execute("PRAGMA journal_mode=WAL")
+            _into_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             # 64 MB of pages (SQLite's default is 2 MB): the keys are hashes, so every insert
             # and lookup lands on a random page of a store of hundreds of MB.
@@ -592,14 +657,7 @@ class Store:
                     raise sqlite3.DatabaseError(
                         f"integrity check failed: {check[0] if check else 'no answer'}"
                     )
-            db.executescript(_TABLES)  # on a schema-2 store its old hits table stays as it is
-            row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-            elif row[0] == "2":
-                _hits_from_schema_2(db)
-            elif row[0] != str(SCHEMA):
-                raise sqlite3.DatabaseError(f"schema {row[0]}, expected {SCHEMA}")
+            _made_current(db)
         except BaseException:
             db.close()
             raise
@@ -811,7 +869,7 @@ def clear(path: Path) -> bool:
                 _check_own_tables(db, path)
                 db.execute("ROLLBACK")
         except sqlite3.DatabaseError as e:
-            if getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            if is_busy(e):
                 raise StoreError(
                     f"{path}: the result store is open in another process (a run still going?); "
                     "nothing deleted. Clear it once that process has ended"

@@ -368,10 +368,7 @@ def _compare(
     except (StoreError, cache.Failure) as e:
         assert store is not None
         if isinstance(e, cache.Failure) and "locked" in str(e):  # SQLITE_BUSY: not damage
-            raise StoreError(
-                f"{store.path}: the result store stayed busy for {cache.BUSY_WAIT:.0f} s (another run "
-                "writing to it?); run again when it is done, or give --cache another file"
-            ) from e
+            raise cache.busy_error(store.path) from e
         what = e if isinstance(e, StoreError) else f"the result store failed ({type(e).__name__}: {e})"
         if start_again and cache.is_damage(e):
             store.close()  # first: the last connection to close folds its WAL into the file
