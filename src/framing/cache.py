@@ -125,15 +125,21 @@ def is_damage(error: BaseException) -> bool:
     )
 
 
+def _primary_code(error: BaseException) -> int | None:
+    """SQLite's primary result code of an OperationalError (its extended code's low byte)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(error, sqlite3.OperationalError) and code is not None else None
+
+
 def refused_by_disk(error: BaseException) -> bool:
     """Whether `error` is a write the disk refused: full (SQLITE_FULL), or failing
     (SQLITE_IOERR: a quota, a file-size limit). Not damage, nor framing's fault."""
-    code = getattr(error, "sqlite_errorcode", None)
-    return (
-        isinstance(error, sqlite3.OperationalError)
-        and code is not None
-        and code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
-    )
+    return _primary_code(error) in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` is SQLite's "database is locked": another run holds the lock."""
+    return _primary_code(error) == sqlite3.SQLITE_BUSY
 
 
 _P = ParamSpec("_P")
@@ -207,16 +213,6 @@ def code_key() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def is_busy(error: BaseException) -> bool:
-    """Whether `error` is SQLite's "database is locked": another run holds the lock."""
-    code = getattr(error, "sqlite_errorcode", None)
-    return (
-        isinstance(error, sqlite3.OperationalError)
-        and code is not None
-        and code & 0xFF == sqlite3.SQLITE_BUSY
-    )
 
 
 def busy_error(path: Path) -> StoreError:

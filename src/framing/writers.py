@@ -367,7 +367,7 @@ def _compare(
             raise
     except (StoreError, cache.Failure) as e:
         assert store is not None
-        if isinstance(e, cache.Failure) and "locked" in str(e):  # SQLITE_BUSY: not damage
+        if cache.is_busy(e):  # not damage
             raise cache.busy_error(store.path) from e
         what = e if isinstance(e, StoreError) else f"the result store failed ({type(e).__name__}: {e})"
         if start_again and cache.is_damage(e):
