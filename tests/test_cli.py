@@ -8,14 +8,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from framing import cache
+from framing import cache, writers
 from framing.cli import app
+from framing.config import CompareConfig
 
 from helpers import LEXICONS, SEEDS, seed_records
 
@@ -757,3 +759,46 @@ def test_an_unpaired_surrogate_escape_is_reported_not_a_traceback(tmp_path):
     assert r.stderr.splitlines() == [f"warning: {warning}"]
     report = (tmp_path / "cut.md").read_text(encoding="utf-8")
     assert f"- {warning}" in report and "RT\ufffd" in report
+
+
+def test_two_runs_writing_one_report_at_once_leave_one_runs_markdown_and_json(tmp_path, monkeypatch):
+    # Each run renames its Markdown into place, then its JSON. A second run that renamed
+    # both in between left the first run's JSON beside its own Markdown.
+    out = tmp_path / "out"
+    between, second_near, second_done = threading.Event(), threading.Event(), threading.Event()
+    real_replace, real_mkstemp = os.replace, writers._mkstemp
+
+    def replace(src, dst):
+        real_replace(src, dst)
+        if threading.current_thread().name == "first" and str(dst).endswith(".md"):
+            between.set()
+            # The second run's renames, if nothing holds them back: they follow the
+            # Markdown's temporary file at once.
+            assert second_near.wait(timeout=120)
+            second_done.wait(timeout=0.5)
+
+    def mkstemp(prefix, folder):
+        made = real_mkstemp(prefix, folder)
+        if threading.current_thread().name == "second" and ".md." in prefix:
+            second_near.set()
+        return made
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(writers, "_mkstemp", mkstemp)
+
+    def run(by: str) -> None:
+        writers.compare(CompareConfig((SEEDS,), LEXICONS, out, "same", by))
+
+    first = threading.Thread(target=run, args=("article",), name="first")
+    first.start()
+    assert between.wait(timeout=120)
+    second = threading.Thread(target=lambda: (run("outlet_type"), second_done.set()), name="second")
+    second.start()
+    second.join(timeout=120)
+    first.join(timeout=120)
+    assert not first.is_alive() and second_done.is_set()
+    # The second run renamed last: its pair, whole.
+    md = (out / "same.md").read_text(encoding="utf-8")
+    assert json.loads((out / "same.json").read_text(encoding="utf-8"))["by"] == "outlet_type"
+    assert "grouped by outlet type:" in md.splitlines()[2]
+    assert sorted(p.name for p in out.iterdir()) == ["same.json", "same.md"]

@@ -35,6 +35,11 @@ from framing.report import (
     tagging_lines,
 )
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 REPORTS_PER_WRITE = 256  # articles' report lines kept in the store per transaction
 
 
@@ -61,6 +66,36 @@ def _write_temp(target: Path, text: str, temps: list[Path]) -> None:
         os.fsync(f.fileno())
 
 
+@contextlib.contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """Other runs' renames into `folder` wait until the block ends. Two runs writing one
+    report at once each replace its Markdown and its JSON; without this, one run's Markdown
+    could end up beside the other's JSON. The lock is flock on the folder itself, so
+    nothing is left in it. Where there is no flock (Windows), or the file system refuses
+    it, runs are not kept apart."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder that may be written to but not read
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+        yield
+    finally:
+        os.close(fd)
+
+
+def _replace_together(folder: Path, renames: list[tuple[Path, Path]]) -> None:
+    """Rename each (temporary file, target) in `folder`: the new report whole, or the old one."""
+    with processes.signals_deferred(), _folder_locked(folder):
+        for tmp, target in renames:
+            os.replace(tmp, target)
+
+
 def _cannot_write(out: Path, e: OSError) -> OutputError:
     return OutputError(f"{out}: cannot write the report here ({e.strerror or e})")
 
@@ -74,9 +109,7 @@ def write_report(out: Path, name: str, files: dict[str, str]) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
         for target, text in zip(targets, files.values(), strict=True):
             _write_temp(target, text, temps)
-        with processes.signals_deferred():  # every file of the report replaced, or none
-            for tmp, target in zip(temps, targets, strict=True):
-                os.replace(tmp, target)
+        _replace_together(out, list(zip(temps, targets, strict=True)))
     except OSError as e:
         raise _cannot_write(out, e) from e
     finally:
@@ -181,9 +214,7 @@ class ReportStream:
                 f.write((("\n".join(markdown_tail(result, self.evidence))).rstrip() + "\n").encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
-            with processes.signals_deferred():  # the new report whole, or the old one
-                os.replace(md_tmp, md_target)
-                os.replace(json_tmp, json_target)
+            _replace_together(self.out, [(md_tmp, md_target), (json_tmp, json_target)])
         except OSError as e:
             raise _cannot_write(self.out, e) from e
         finally:
