@@ -28,7 +28,6 @@ import hashlib
 import json
 import random
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -45,6 +44,8 @@ from typer.testing import CliRunner
 from framing.cli import app
 from framing.outlets import read_registry
 from framing.resources import bundled
+
+from helpers import run_limited
 
 ALLSIDES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides-10k.jsonl.gz"
 SEEDS = bundled("seeds")
@@ -361,7 +362,8 @@ def full(fuzz: Fuzz, case: Path) -> None:
     store = case / "store.sqlite"
     piped = fuzz.rng.random() < 0.3
     base = ["compare", "-" if piped else str(corpus), *fuzz.rng.choice([[], ["--by", "outlet"]])]
-    fresh = _limited(corpus if piped else None, None, *base, "--out", str(case / "fresh"), "--no-cache")
+    stdin = corpus if piped else None
+    fresh = run_limited(None, *base, "--out", str(case / "fresh"), "--no-cache", stdin=stdin)
     if fresh.returncode != 0:
         return fuzz.fail(case, f"the run with no store failed\n{fresh.stderr[-1500:]}")
     expected = _digest(case / "fresh")
@@ -374,9 +376,7 @@ def full(fuzz: Fuzz, case: Path) -> None:
     limit = int(2 ** fuzz.rng.uniform(12, 24))  # 4 KB to 16 MB a file
     out = case / "limited"
     jobs = fuzz.rng.choice(["1", "2"])
-    run = _limited(
-        corpus if piped else None, limit, *base, "--out", str(out), "--cache", str(store), "--jobs", jobs
-    )
+    run = run_limited(limit, *base, "--out", str(out), "--cache", str(store), "--jobs", jobs, stdin=stdin)
     said = run.stderr.splitlines()
     what = f"limit {limit:,} bytes{', piped' if piped else ''}: exit {run.returncode}\n{run.stderr[-1500:]}"
     # Said at most once, before the report or before the error that stopped it.
@@ -391,9 +391,7 @@ def full(fuzz: Fuzz, case: Path) -> None:
             return fuzz.fail(case, f"{what}\nleft {left}")
         if not error[0].startswith("error: "):
             return fuzz.fail(case, what)
-    again = _limited(
-        corpus if piped else None, None, *base, "--out", str(case / "again"), "--cache", str(store)
-    )
+    again = run_limited(None, *base, "--out", str(case / "again"), "--cache", str(store), stdin=stdin)
     if again.returncode != 0 or _digest(case / "again") != expected:
         fuzz.fail(case, f"{what}\nthe next run: exit {again.returncode}\n{again.stderr[-1500:]}")
 
@@ -465,24 +463,6 @@ def together(fuzz: Fuzz, case: Path) -> None:
         status, output = fuzz.run(*args, "--out", str(out), "--cache", str(store))
         if status != 0 or _digest(out) != expected[k]:
             return fuzz.fail(case, f"run {k} after the others: exit {status}\n{output[-1500:]}")
-
-
-def _limited(stdin: Path | None, limit: int | None, *args: str) -> subprocess.CompletedProcess[str]:
-    """framing run with `stdin` on its standard input, and every file it writes limited to
-    `limit` bytes."""
-
-    def limited() -> None:
-        if limit is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    with open(stdin or "/dev/null", "rb") as given:
-        return subprocess.run(
-            [sys.executable, "-m", "framing", *args],
-            stdin=given,
-            capture_output=True,
-            text=True,
-            preexec_fn=limited,
-        )
 
 
 KINDS: dict[str, Callable[[Fuzz, Path], None]] = {

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,27 @@ def seed_records() -> list[dict[str, str]]:
         {"id": a.id, "outlet": a.outlet, "url": a.url, "date": a.date, "title": a.title, "text": a.text}
         for a in read_inputs([SEEDS])
     ]
+
+
+def run_limited(limit: int | None, *args: str, stdin: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`framing ARGS` in a process of its own, reading `stdin` (else nothing), with every
+    file it writes limited to `limit` bytes (RLIMIT_FSIZE): a write past it fails (EFBIG;
+    Python ignores SIGXFSZ), as on a full disk."""
+
+    def limited() -> None:
+        if limit is not None:
+            import resource  # POSIX only: the callers are skipped elsewhere
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with open(stdin or os.devnull, "rb") as given:
+        return subprocess.run(
+            [sys.executable, "-m", "framing", *args],
+            stdin=given,
+            capture_output=True,
+            text=True,
+            preexec_fn=limited,
+        )
 
 
 def seed_and_basil_texts() -> list[str]:

@@ -19,7 +19,7 @@ from framing import cache, writers
 from framing.cli import app
 from framing.config import CompareConfig
 
-from helpers import LEXICONS, SEEDS, seed_records
+from helpers import LEXICONS, SEEDS, run_limited, seed_records
 
 runner = CliRunner()
 
@@ -692,24 +692,11 @@ def test_standard_output_full_or_closed_is_no_traceback(tmp_path):
     assert (run.returncode, run.stderr.decode()) == (1, "")
 
 
-def _limited_to(size: int, *args: str) -> subprocess.CompletedProcess[str]:
-    """`framing` run with every file it writes limited to `size` bytes (RLIMIT_FSIZE):
-    a write past it fails (EFBIG; Python ignores SIGXFSZ), as on a full disk."""
-    import resource
-
-    return subprocess.run(
-        [sys.executable, "-m", "framing", *args],
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size)),
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_a_report_the_disk_refuses_half_way_is_an_error_and_leaves_nothing(tmp_path):
     # An article's lines written into a full disk ended in a traceback, and another one
     # while the temporary files were closed.
     out = tmp_path / "out"
-    run = _limited_to(16_384, "compare", "--out", str(out), "--no-cache")
+    run = run_limited(16_384, "compare", "--out", str(out), "--no-cache")
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"error: {out}: cannot write the report here (File too large)\n"
     assert not out.exists()  # made by the run, and removed with its temporary files
@@ -719,7 +706,7 @@ def test_a_store_the_disk_refuses_leaves_the_report_as_no_cache_gives_it(tmp_pat
     # SQLite's I/O error (SQLITE_IOERR) this time; SQLITE_FULL is tested in test_scale.
     store = tmp_path / "store.sqlite"
     # A new store that cannot be made is an error at once: nothing is lost yet.
-    run = _limited_to(4096, "compare", "--out", str(tmp_path / "none"), "--cache", str(store))
+    run = run_limited(4096, "compare", "--out", str(tmp_path / "none"), "--cache", str(store))
     assert (run.returncode, run.stderr) == (
         2,
         f"error: {store}: cannot open the result store (disk I/O error); free some space, "
@@ -729,7 +716,7 @@ def test_a_store_the_disk_refuses_leaves_the_report_as_no_cache_gives_it(tmp_pat
     one.write_text('{"id": "1", "outlet": "RT", "text": "The bloc met."}\n', encoding="utf-8")
     assert invoke("compare", str(one), "--out", str(tmp_path / "one"), "--cache", str(store)).exit_code == 0
     # Made with its tables: the seeds' results do not fit in another 64 KB.
-    run = _limited_to(
+    run = run_limited(
         store.stat().st_size + 65_536, "compare", "--out", str(tmp_path / "full"), "--cache", str(store)
     )
     assert run.returncode == 0, run.stderr
