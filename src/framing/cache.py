@@ -184,6 +184,12 @@ def digest(*parts: str | bytes) -> bytes:
     return digest_after(hasher(), *parts)
 
 
+def text_key(version: str, text: str) -> bytes:
+    """An article text's key in the store, under a scoring version: where the run keeps
+    what it scored from the text, and how a second read of the input tells the same text."""
+    return digest(version, text.encode("utf-8", "surrogatepass"))
+
+
 def hasher(*parts: str) -> Any:
     """A hash that has read `parts`: digest(*a, *b) == digest_after(hasher(*a), *b)."""
     return _read(hashlib.blake2b(digest_size=16), parts)

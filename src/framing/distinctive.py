@@ -63,8 +63,7 @@ class Counted:
 
     def holds(self, place: int, text: str) -> bool:
         """Whether `text` is the text counted as article `place`."""
-        key = cache.digest(self.version, text.encode("utf-8", "surrogatepass"))
-        return self.text_keys[16 * place : 16 * place + 16] == key
+        return self.text_keys[16 * place : 16 * place + 16] == cache.text_key(self.version, text)
 
 
 @dataclass(frozen=True)

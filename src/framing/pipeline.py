@@ -619,13 +619,11 @@ def _submit(
             slots.append(_Slot(a))
         else:
             empty.append(a)
-    text_start = cache.hasher(SCORING_VERSION)
     article_start = cache.hasher(SCORING_VERSION, _registry_key(scorer))
     for s in slots:
         a = s.article
-        text = a.text.encode("utf-8", "surrogatepass")
-        s.text_key = cache.digest_after(text_start, text)
-        s.article_key = cache.digest_after(article_start, a.outlet, a.url, text)
+        s.text_key = cache.text_key(SCORING_VERSION, a.text)
+        s.article_key = cache.digest_after(article_start, a.outlet, a.url, a.text)
     all_files = tuple(lex.file for lex in scorer.lexicons)
     stored_terms: set[bytes] = set()
     if store:
