@@ -1016,6 +1016,7 @@ def test_keys_made_from_an_encoded_text_are_the_keys_of_the_parts_joined_by_nul(
         assert cache.digest_after(cache.hasher("v1", "reg"), "RT", "u", raw) == by_hand
         start = cache.hasher("v1", "reg")
         assert cache.digest_after(start, "RT", "u", raw) == cache.digest_after(start, "RT", "u", text)
+        assert cache.text_key("v1", text) == hashlib.blake2b(b"v1\0" + raw + b"\0", digest_size=16).digest()
 
 
 @dataclass

@@ -5,7 +5,7 @@ What is kept, and what invalidates it:
 - `base`: cleaning, word and sentence counts, quoted share, sentence tones and readability.
   Key: a hash of the scoring version and the text. Neither lexicon nor registry edits touch it.
 - `tags`: each article's outlet tag. Key: a hash of the scoring version, the registry
-  files, the outlet name, the URL and the text; after a registry edit an article is
+  files, the outlet name, the URL and the text's key; after a registry edit an article is
   tagged again from its stored cleaning, and nothing is scored again.
 - `hits`: one row per (lexicon file, text): the hits and the hash of the lexicon file they
   were found with. Key: a hash of the scoring version and the text. Rows are kept in
