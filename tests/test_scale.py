@@ -299,7 +299,11 @@ def test_a_registry_edit_tags_the_articles_again_without_scoring_them(
     made = _count_rendered(monkeypatch)
     edited = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert (edited.result.cached, edited.result.rescored) == (7, 0)
-    assert len(tagged) == 7  # the registry is part of every tag's key
+    assert len(tagged) == 7  # every stored tag was made with the registry before the edit
+    # Each article's tag row replaced, not one more row each: 7 rows after any number of edits.
+    db = sqlite3.connect(store)
+    assert db.execute("SELECT count(*), count(DISTINCT registry) FROM tags").fetchone() == (7, 1)
+    db.close()
     types = {a["id"]: a["outlet_type"] for a in json.loads(edited.json)["articles"]}
     assert types["x1"] == "state_media"  # x1 is Reuters
     # Report lines are made again only for the articles whose tag the edit changed.
@@ -445,6 +449,41 @@ def test_a_schema_2_store_is_moved_to_the_current_schema_and_keeps_every_result(
     assert new_rows == [(f, k, bytes.fromhex(sha), d) for f, k, sha, d in old_rows]
 
 
+def test_a_schema_3_store_is_moved_to_the_current_schema_and_its_articles_tagged_again(
+    corpus, tmp_path, monkeypatch
+):
+    # Schema 3 kept tags under a key that held the registry and the whole text; no run
+    # finds them under today's keys, so they are dropped, and only tagging is done again.
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("DROP TABLE tags")
+        db.execute("CREATE TABLE tags (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
+        db.executemany("INSERT INTO tags VALUES (?, ?)", [(bytes([i]) * 16, b"old tag") for i in range(7)])
+        db.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
+    db.close()
+    tagged: list[str] = []
+    tag = pipeline.tag
+    monkeypatch.setattr(pipeline, "tag", lambda outlet, *rest: tagged.append(outlet) or tag(outlet, *rest))
+    warm = render(_config(corpus, tmp_path, cache=store))
+    assert (warm.result.cached, warm.result.rescored, len(tagged)) == (7, 0, 7)
+    assert (warm.md, warm.json) == (cold.md, cold.json)
+    db = sqlite3.connect(store)
+    assert (
+        db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        == ("4",)
+        == (str(cache.SCHEMA),)
+    )
+    assert [c[1] for c in db.execute("PRAGMA table_info(tags)")] == ["key", "registry", "data"]
+    assert db.execute("SELECT count(*) FROM tags WHERE data = ?", (b"old tag",)).fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM tags").fetchone() == (7,)
+    db.close()
+    tagged.clear()
+    again = render(_config(corpus, tmp_path, cache=store))
+    assert (tagged, again.json) == ([], cold.json)
+
+
 def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path):
     # A damaged index of the reports' articles can send a lookup to another article's row
     # (seen with bytes overwritten at random): it was a KeyError and a traceback.
@@ -554,7 +593,7 @@ def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
     render(_config(corpus, tmp_path, cache=store))
     _change(store, "UPDATE meta SET value = '99' WHERE name = 'schema'")
     result = render(_config(corpus, tmp_path, cache=store))
-    assert any("schema 99, expected 3" in w for w in result.said)
+    assert any("schema 99, expected 4" in w for w in result.said)
     assert result.result.rescored == 7
 
 

@@ -4,9 +4,11 @@ changed.
 What is kept, and what invalidates it:
 - `base`: cleaning, word and sentence counts, quoted share, sentence tones and readability.
   Key: a hash of the scoring version and the text. Neither lexicon nor registry edits touch it.
-- `tags`: each article's outlet tag. Key: a hash of the scoring version, the registry
-  files, the outlet name, the URL and the text's key; after a registry edit an article is
-  tagged again from its stored cleaning, and nothing is scored again.
+- `tags`: each article's outlet tag, and the hash of the registry files it was made with.
+  Key: a hash of the scoring version, the outlet name, the URL and the text's key. After a
+  registry edit an article is tagged again from its stored cleaning, nothing is scored
+  again, and its row is replaced (with the registry in the key, every edit added a row
+  for every article).
 - `hits`: one row per (lexicon file, text): the hits and the hash of the lexicon file they
   were found with. Key: a hash of the scoring version and the text. Rows are kept in
   lexicon-file order, so that storing one file's hits again after an edit rewrites that
@@ -60,7 +62,9 @@ from numpy.typing import NDArray
 from framing.errors import OutputError, StoreDamaged, StoreError
 from framing.lexicon.load import MIN_GLOB_PREFIX
 
-SCHEMA = 3  # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes
+# 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes;
+# 4: tags keyed without the registry, whose hash each row holds
+SCHEMA = 4
 _CHUNK = 500  # keys per SELECT … IN (…)
 
 _HITS_TABLE = """
@@ -68,11 +72,15 @@ CREATE TABLE IF NOT EXISTS hits (
     lexicon TEXT NOT NULL, text_key BLOB NOT NULL, sha BLOB NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (lexicon, text_key)
 ) WITHOUT ROWID"""
+_TAGS_TABLE = """
+CREATE TABLE IF NOT EXISTS tags (
+    key BLOB PRIMARY KEY, registry BLOB NOT NULL, data BLOB NOT NULL
+) WITHOUT ROWID"""
 _TABLES = f"""
 {_HITS_TABLE};
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS base (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS tags (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+{_TAGS_TABLE};
 CREATE TABLE IF NOT EXISTS vocabulary (text_key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vocabulary_sets (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
@@ -247,8 +255,8 @@ def _into_wal(db: sqlite3.Connection) -> None:
 
 
 def _made_current(db: sqlite3.Connection) -> None:
-    """The tables made, the schema written, and a schema-2 store moved to the current
-    schema, in one transaction that takes the write lock first: two runs opening one new
+    """The tables made, the schema written, and a store of an earlier schema moved to the
+    current one, in one transaction that takes the write lock first: two runs opening one new
     store at once could both find no schema row, and the second one's insert of it would
     fail as if the store were damaged. A store that needs none of it is only read, so a
     run opens it while another run writes."""
@@ -258,13 +266,17 @@ def _made_current(db: sqlite3.Connection) -> None:
     )
     if {name for (name,) in made} >= _MADE and schema == (str(SCHEMA),):
         return
-    db.executescript(f"BEGIN IMMEDIATE;\n{_TABLES}")  # left open; a schema-2 store keeps its old hits table
+    # Left open. A store of an earlier schema keeps its old tables of the same names.
+    db.executescript(f"BEGIN IMMEDIATE;\n{_TABLES}")
     try:
         row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
         if row is None:
             db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-        elif row[0] == "2":
-            _hits_from_schema_2(db)
+        elif row[0] in ("2", "3"):
+            if row[0] == "2":
+                _hits_from_schema_2(db)
+            _tags_from_schema_3(db)
+            db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
         elif row[0] != str(SCHEMA):
             raise sqlite3.DatabaseError(f"schema {row[0]}, expected {SCHEMA}")
         db.execute("COMMIT")
@@ -275,8 +287,8 @@ def _made_current(db: sqlite3.Connection) -> None:
 
 def _hits_from_schema_2(db: sqlite3.Connection) -> None:
     """Move a schema-2 store's hits (keyed by text, then lexicon, with the lexicon hash as
-    hex text) into schema 3's table, inside the caller's transaction: the store keeps every
-    result."""
+    hex text) into the current table, inside the caller's transaction: the store keeps
+    every result."""
     db.create_function("unhex", 1, bytes.fromhex, deterministic=True)
     db.execute("ALTER TABLE hits RENAME TO hits_schema_2")
     db.execute(_HITS_TABLE)
@@ -285,7 +297,15 @@ def _hits_from_schema_2(db: sqlite3.Connection) -> None:
         " ORDER BY lexicon, text_key"
     )
     db.execute("DROP TABLE hits_schema_2")
-    db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
+
+
+def _tags_from_schema_3(db: sqlite3.Connection) -> None:
+    """Schema 3's tags dropped, inside the caller's transaction. They were keyed with the
+    registry and the whole text; since the key reads the text's key instead, no run finds
+    them. The next run tags its articles again from their stored cleaning (2.5 s for
+    100,000) and scores nothing again."""
+    db.execute("DROP TABLE tags")
+    db.execute(_TAGS_TABLE)
 
 
 _P = np.uint64(0x100000001B3)  # odd: its powers are invertible modulo 2**64
@@ -682,8 +702,10 @@ class Store:
     def bases(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
         return {k: unpack(d) for k, d in self._select("SELECT key, data FROM base WHERE key IN ({})", keys)}
 
-    def tags(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
-        return {k: unpack(d) for k, d in self._select("SELECT key, data FROM tags WHERE key IN ({})", keys)}
+    def tags(self, keys: Sequence[bytes], registry: bytes) -> dict[bytes, Any]:
+        """The tags made with the registry whose hash is `registry`."""
+        sql = "SELECT key, data FROM tags WHERE registry = ? AND key IN ({})"
+        return {k: unpack(d) for k, d in self._select(sql, keys, registry)}
 
     def hits(
         self, text_keys: Sequence[bytes], lexicons: Iterable[str]
@@ -825,10 +847,12 @@ class Store:
         vocabularies: Iterable[tuple[bytes, str]],
         lexicons: Iterable[tuple[str, Any]] = (),
         terms: Iterable[tuple[bytes, str, Any]] = (),
-        tags: Iterable[tuple[bytes, Any]] = (),
+        tags: Iterable[tuple[bytes, bytes, Any]] = (),
     ) -> None:
         self.db.executemany("INSERT OR REPLACE INTO base VALUES (?, ?)", ((k, pack(v)) for k, v in bases))
-        self.db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", ((k, pack(v)) for k, v in tags))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO tags VALUES (?, ?, ?)", ((k, r, pack(v)) for k, r, v in tags)
+        )
         # In key order: each page of the table is then written once per transaction.
         self.db.executemany(
             "INSERT OR REPLACE INTO hits VALUES (?, ?, ?, ?)",

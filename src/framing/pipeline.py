@@ -175,9 +175,9 @@ def load_lexicon_folder(folder: Path) -> tuple[list[Lexicon], Registry]:
 
 
 # What the store keeps of a base under its text's key: all but the tag, which depends on the
-# outlet, the URL and the registry too, and is kept apart under the article's key. An edit
-# of the registry then tags the articles again (from the stored removals, without cleaning)
-# instead of scoring every one of them again.
+# outlet, the URL and the registry too, and is kept apart under the article's key, with the
+# registry's hash. An edit of the registry then tags the articles again (from the stored
+# removals, without cleaning) instead of scoring every one of them again.
 _TEXT_RESULTS = tuple(f.name for f in fields(Base) if f.name != "tag")
 
 
@@ -619,7 +619,7 @@ def _submit(
             slots.append(_Slot(a))
         else:
             empty.append(a)
-    article_start = cache.hasher(SCORING_VERSION, _registry_key(scorer))
+    article_start = cache.hasher(SCORING_VERSION)
     for s in slots:
         a = s.article
         s.text_key = cache.text_key(SCORING_VERSION, a.text)
@@ -655,6 +655,7 @@ def _finish(
         note(f"{article.source}: article {article.id!r} has no text, skipped")
     slots, outcomes = batch.slots, batch.outcomes
     all_files = tuple(lex.file for lex in scorer.lexicons)
+    registry = _registry_digest(scorer)
     new_bases, new_tags, new_hits, new_vocab, new_terms = [], [], [], [], []
     for s in slots:
         for file, data in (s.carried or {}).items():
@@ -666,7 +667,7 @@ def _finish(
             carried.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
         if s.tagged_again:
             assert s.base is not None
-            new_tags.append((s.article_key, s.base.tag))
+            new_tags.append((s.article_key, registry, s.base.tag))
         if s.task is None:
             counts["cached"] += 1
         else:
@@ -678,7 +679,7 @@ def _finish(
             if base is not None:
                 s.base = base
                 new_bases.append((s.text_key, _text_results(base)))
-                new_tags.append((s.article_key, base.tag))
+                new_tags.append((s.article_key, registry, base.tag))
             s.hits = s.hits or {}
             for file, stored in found.items():
                 lex = scorer.lexicons[all_files.index(file)]
@@ -743,6 +744,11 @@ def _registry_key(scorer: Scorer) -> str:
     return "\n".join(f"{f}={h}" for f, h in sorted(scorer.registry.sha256.items()))
 
 
+def _registry_digest(scorer: Scorer) -> bytes:
+    """What a stored tag holds of the registry it was made with."""
+    return cache.digest(_registry_key(scorer))
+
+
 def _terms_key(scorer: Scorer) -> str:
     """Term counts depend on the text, on the stop list and on their stored form."""
     return cache.digest("TextTerms 1", *sorted(scorer.stop_words)).hex()
@@ -751,7 +757,7 @@ def _terms_key(scorer: Scorer) -> str:
 def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: dict[str, Edits]) -> None:
     """Fill each slot with what the store still holds for it."""
     bases = store.bases([s.text_key for s in slots])
-    tags = store.tags([s.article_key for s in slots if s.text_key in bases])
+    tags = store.tags([s.article_key for s in slots if s.text_key in bases], _registry_digest(scorer))
     stored_hits = store.hits([s.text_key for s in slots], [lex.file for lex in scorer.lexicons])
     # Vocabularies are read only for texts that have hits of an edited lexicon and whose
     # batch's token set does not rule out every entry that differs.
