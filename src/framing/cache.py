@@ -302,8 +302,8 @@ def _hits_from_schema_2(db: sqlite3.Connection) -> None:
 def _tags_from_schema_3(db: sqlite3.Connection) -> None:
     """Schema 3's tags dropped, inside the caller's transaction. They were keyed with the
     registry and the whole text; since the key reads the text's key instead, no run finds
-    them. The next run tags its articles again from their stored cleaning (2.5 s for
-    100,000) and scores nothing again."""
+    them. The next run tags its articles again from their stored cleaning and scores
+    nothing again (for 100,000 articles: 2.6 s of tagging, 4.3 s of storing the tags)."""
     db.execute("DROP TABLE tags")
     db.execute(_TAGS_TABLE)
 
