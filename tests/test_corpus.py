@@ -249,13 +249,16 @@ def test_a_broken_json_array_is_an_error_naming_its_line(tmp_path):
 
 
 def test_a_json_array_is_never_held_whole(tmp_path, monkeypatch):
+    # 800 articles, 16 MB: the peak is about 0.5 MB of blocks and one article, plus under
+    # 200 bytes an article (their ids, and the test's own list), so at 200 articles (4 MB)
+    # it stood at the bound of an eighth of the file, and failed by 500 bytes.
     monkeypatch.setattr(corpus, "_BLOCK", 64 * 1024)
     path = tmp_path / "big.json"
     path.write_text(
-        json.dumps([{"id": str(i), "text": "word " * 4000 + "🙂"} for i in range(200)]), encoding="utf-8"
+        json.dumps([{"id": str(i), "text": "word " * 4000 + "🙂"} for i in range(800)]), encoding="utf-8"
     )
     lengths, peak = _read_one_at_a_time(path)
-    assert len(lengths) == 200
+    assert len(lengths) == 800
     assert peak < path.stat().st_size / 8, peak
 
 
@@ -476,14 +479,15 @@ def test_csv_that_cannot_be_read_is_refused_by_name(tmp_path):
 
 
 def test_a_csv_is_never_held_whole(tmp_path, monkeypatch):
-    """Reading a 4 MB CSV holds a few blocks, not the file: read whole and decoded (one
-    emoji makes every character four bytes wide) it held about 40 MB."""
+    """Reading a 16 MB CSV holds a few blocks, not the file: read whole and decoded (one
+    emoji makes every character four bytes wide) a 4 MB one held about 40 MB. (At 4 MB the
+    peak, about 0.5 MB, came within 7% of the bound of an eighth of the file.)"""
     monkeypatch.setattr(corpus, "_BLOCK", 64 * 1024)
     row = "word " * 4000 + "🙂"
     path = tmp_path / "big.csv"
-    path.write_text("id,text\n" + "".join(f"{i},{row}\n" for i in range(200)), encoding="utf-8")
+    path.write_text("id,text\n" + "".join(f"{i},{row}\n" for i in range(800)), encoding="utf-8")
     lengths, peak = _read_one_at_a_time(path)
-    assert sum(lengths) == 200 * len(row)
+    assert sum(lengths) == 800 * len(row)
     assert peak < path.stat().st_size / 8, peak
 
 
