@@ -597,6 +597,30 @@ def test_a_store_of_an_unknown_schema_is_moved_aside(corpus, tmp_path):
     assert result.result.rescored == 7
 
 
+def test_a_store_whose_schema_names_a_table_in_broken_utf8_is_moved_aside(corpus, tmp_path):
+    # Found by fuzz_inputs.py stops --seed 31 (bytes overwritten at random): SQLite's error
+    # quotes the damaged name, and decoding that message raised UnicodeDecodeError, which
+    # ended the run in a traceback instead of a store moved aside.
+    store = tmp_path / "store.sqlite"
+    cold = render(_config(corpus, tmp_path, cache=store))
+    data = bytearray(store.read_bytes())
+    at = data.index(b"tablemetameta")  # the schema row of `meta`: its type, name, table name
+    data[at + len("tablem")] = 0xFF  # "m\xffta": never UTF-8
+    store.write_bytes(bytes(data))
+    with pytest.raises(UnicodeDecodeError):  # what SQLite's message does to Python's sqlite3
+        sqlite3.connect(store).execute("SELECT name FROM sqlite_master").fetchall()
+    again = render(_config(corpus, tmp_path, cache=store))
+    (said,) = again.said
+    assert said.startswith(
+        f"{store}: the cache was unreadable (malformed database schema (invalid start byte))"
+    )
+    assert said.endswith("moved to store.sqlite.broken and rebuilt")
+    assert again.result.rescored == 7 and (again.md, again.json) == (cold.md, cold.json)
+    assert (tmp_path / "store.sqlite.broken").read_bytes() == bytes(data)
+    # `framing cache clear` deletes it, as any damaged store.
+    assert cache.clear(tmp_path / "store.sqlite.broken") and not (tmp_path / "store.sqlite.broken").exists()
+
+
 def test_a_truncated_store_is_detected_and_rebuilt(corpus, tmp_path):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))

@@ -680,6 +680,11 @@ class Store:
                         f"integrity check failed: {check[0] if check else 'no answer'}"
                     )
             _made_current(db)
+        except UnicodeDecodeError as e:
+            # SQLite's message about a damaged schema quotes the damaged name, which Python
+            # then fails to decode: damage, not a fault of framing's.
+            db.close()
+            raise sqlite3.DatabaseError(f"malformed database schema ({e.reason})") from e
         except BaseException:
             db.close()
             raise
@@ -894,7 +899,7 @@ def clear(path: Path) -> bool:
                 db.execute("BEGIN EXCLUSIVE")
                 _check_own_tables(db, path)
                 db.execute("ROLLBACK")
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as e:  # the latter: see Store._open
             if is_busy(e):
                 raise StoreError(
                     f"{path}: the result store is open in another process (a run still going?); "
