@@ -277,6 +277,19 @@ def test_report_lines_are_kept_and_made_again_exactly_where_they_change(corpus, 
     assert len(made) == 7
 
 
+def _count_tagged(monkeypatch) -> list[str]:
+    """The outlets of the articles tagged from now on (not read from the store)."""
+    tagged: list[str] = []
+    original = pipeline.tag
+
+    def counting(outlet, *rest):
+        tagged.append(outlet)
+        return original(outlet, *rest)
+
+    monkeypatch.setattr(pipeline, "tag", counting)
+    return tagged
+
+
 def test_a_registry_edit_tags_the_articles_again_without_scoring_them(
     corpus, tmp_path, small_batches, monkeypatch
 ):
@@ -293,9 +306,7 @@ def test_a_registry_edit_tags_the_articles_again_without_scoring_them(
         registry.read_text(encoding="utf-8").replace(line, line.replace("agency", "state_media")),
         encoding="utf-8",
     )
-    tagged: list[str] = []
-    tag = pipeline.tag
-    monkeypatch.setattr(pipeline, "tag", lambda outlet, *rest: tagged.append(outlet) or tag(outlet, *rest))
+    tagged = _count_tagged(monkeypatch)
     made = _count_rendered(monkeypatch)
     edited = render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert (edited.result.cached, edited.result.rescored) == (7, 0)
@@ -463,9 +474,7 @@ def test_a_schema_3_store_is_moved_to_the_current_schema_and_its_articles_tagged
         db.executemany("INSERT INTO tags VALUES (?, ?)", [(bytes([i]) * 16, b"old tag") for i in range(7)])
         db.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
     db.close()
-    tagged: list[str] = []
-    tag = pipeline.tag
-    monkeypatch.setattr(pipeline, "tag", lambda outlet, *rest: tagged.append(outlet) or tag(outlet, *rest))
+    tagged = _count_tagged(monkeypatch)
     warm = render(_config(corpus, tmp_path, cache=store))
     assert (warm.result.cached, warm.result.rescored, len(tagged)) == (7, 0, 7)
     assert (warm.md, warm.json) == (cold.md, cold.json)
