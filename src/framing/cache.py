@@ -616,7 +616,12 @@ def check_may_be_store(path: Path) -> None:
 def _check_own_tables(db: sqlite3.Connection, path: Path) -> None:
     """Raise StoreError if the database holds a table no result store has: another
     program's database, given by mistake, which framing must not write into."""
-    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    try:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except UnicodeDecodeError as e:
+        # The first statement reads the schema. SQLite's message about a damaged one quotes
+        # the damaged name, which Python then fails to decode: damage, not a fault of ours.
+        raise sqlite3.DatabaseError(f"malformed database schema ({e.reason})") from e
     foreign = sorted(t for t in tables - _OWN_TABLES if not t.startswith("sqlite_"))
     if foreign:
         raise StoreError(
@@ -680,11 +685,6 @@ class Store:
                         f"integrity check failed: {check[0] if check else 'no answer'}"
                     )
             _made_current(db)
-        except UnicodeDecodeError as e:
-            # SQLite's message about a damaged schema quotes the damaged name, which Python
-            # then fails to decode: damage, not a fault of framing's.
-            db.close()
-            raise sqlite3.DatabaseError(f"malformed database schema ({e.reason})") from e
         except BaseException:
             db.close()
             raise
@@ -899,7 +899,7 @@ def clear(path: Path) -> bool:
                 db.execute("BEGIN EXCLUSIVE")
                 _check_own_tables(db, path)
                 db.execute("ROLLBACK")
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as e:  # the latter: see Store._open
+        except sqlite3.DatabaseError as e:
             if is_busy(e):
                 raise StoreError(
                     f"{path}: the result store is open in another process (a run still going?); "
