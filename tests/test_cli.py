@@ -160,6 +160,26 @@ def test_bare_framing_shows_help():
     assert "compare" in r.output and "lexicon" in r.output
 
 
+def _commands(command):
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _commands(sub)
+
+
+def test_help_paragraphs_after_the_first_are_written_on_one_line():
+    # Typer's rich help joins the first paragraph's lines but prints the others' line breaks
+    # as they are: a docstring wrapped at the source's width came out cut mid-sentence.
+    import inspect
+
+    import typer.main
+
+    commands = list(_commands(typer.main.get_command(app)))
+    assert {c.name for c in commands} >= {"compare", "suggest", "info", "clear"}
+    for command in commands:
+        later = inspect.cleandoc(command.help or "").split("\n\n")[1:]
+        assert all("\n" not in paragraph for paragraph in later), (command.name, later)
+
+
 def test_compare_reports_lexicon_and_registry_problems_together(tmp_path):
     lex = tmp_path / "lex"
     shutil.copytree(LEXICONS, lex)

@@ -330,8 +330,9 @@ def lexicon_suggest(
 ) -> None:
     """Print candidate lexicon lines: each group's most distinctive terms that no lexicon has.
 
-    The output is a category-lexicon CSV with the category left blank; fill it in, keep the
-    lines you want, paste them into a lexicon file and run `framing lexicon check`."""
+    The output is a category-lexicon CSV with the category left blank.
+
+    Fill it in, keep the lines you want, paste them into a lexicon file, run `framing lexicon check`."""
     from framing.pipeline import run
     from framing.suggest import suggestions
 
@@ -442,8 +443,9 @@ def cache_clear(cache_path: CacheOption = None) -> None:
 
 @cache_app.command("info")
 def cache_info(cache_path: CacheOption = None) -> None:
-    """Where the result store is, its size and what it holds, after SQLite's full check of
-    every page (a run checks only what a killed run or a cut-short file can leave)."""
+    """Where the result store is, its size and what it holds, after a full check.
+
+    SQLite checks every page; a run checks only what a killed run or a cut-short file can leave."""
     from framing import cache
 
     path = cache_path or cache.default_path()
