@@ -75,6 +75,9 @@ CacheOption = Annotated[
         show_default=False,
     ),
 ]
+LexiconFolderArgument = Annotated[
+    Path | None, typer.Argument(help="Lexicon folder. Default: the bundled lexicons.", show_default=False)
+]
 
 EXIT_USER_ERROR = 2
 
@@ -255,9 +258,7 @@ def compare(
 
 @lexicon_app.command("check")
 def lexicon_check(
-    directory: Annotated[
-        Path | None, typer.Argument(help="Lexicon folder. Default: the bundled lexicons.", show_default=False)
-    ] = None,
+    directory: LexiconFolderArgument = None,
 ) -> None:
     """Check every lexicon file and the outlet registry; print each problem as file:line: message."""
     from framing.lexicon.load import lexicon_files
@@ -278,9 +279,7 @@ def lexicon_check(
 
 @lexicon_app.command("list")
 def lexicon_list(
-    directory: Annotated[
-        Path | None, typer.Argument(help="Lexicon folder. Default: the bundled lexicons.", show_default=False)
-    ] = None,
+    directory: LexiconFolderArgument = None,
 ) -> None:
     """Show what is loaded: each lexicon's concepts or categories and their terms."""
     from framing.lexicon.load import load_lexicons
