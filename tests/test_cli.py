@@ -42,6 +42,17 @@ def test_compare_with_no_input_runs_on_the_seeds(tmp_path):
     assert (tmp_path / "seeds.md").read_text(encoding="utf-8").startswith("# Framing comparison: seeds")
 
 
+def test_the_store_line_says_article_for_one(tmp_path):
+    corpus = tmp_path / "one.jsonl"
+    corpus.write_text(json.dumps(seed_records()[0]) + "\n", encoding="utf-8")
+    store = os.environ["FRAMING_CACHE"]
+    lines = [invoke("compare", str(corpus), "--out", str(tmp_path)).stdout.splitlines()[-1] for _ in range(2)]
+    assert lines == [
+        f"result store {store}: 0 articles read, 1 scored",
+        f"result store {store}: 1 article read, 0 scored",
+    ]
+
+
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_reports_get_the_permissions_of_any_new_file(tmp_path):
     # Written beside and renamed: the temporary file's owner-only mode must not stay.

@@ -253,7 +253,8 @@ def compare(
     for path in written:
         _say(f"wrote {path}")
     if config.cache:
-        _say(f"result store {config.cache}: {result.cached} articles read, {result.rescored} scored")
+        read = "1 article" if result.cached == 1 else f"{result.cached} articles"
+        _say(f"result store {config.cache}: {read} read, {result.rescored} scored")
 
 
 @lexicon_app.command("check")
