@@ -1,6 +1,7 @@
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from framing.config import CompareConfig
@@ -44,7 +45,7 @@ def test_the_crimea_cell_reads_as_in_the_issue(seeds_result):
 
 def test_every_hit_has_one_evidence_line(seeds_result):
     text = seeds_result.md
-    evidence = text[text.index("## Evidence") :]
+    evidence = text[text.index("## Evidence") : text.index("## Articles")]
     lines = [ln for ln in evidence.splitlines() if ln.startswith("- `")]
     # Up to EVIDENCE_PER_CELL lines per cell: term group × outlet type × frame × voice.
     cells: dict[tuple[str, ...], int] = {}
@@ -109,10 +110,13 @@ def test_hostile_titles_and_outlets_stay_in_their_cells(tmp_path):
     )
     text = render(CompareConfig((folder,), LEXICONS, tmp_path, "t", "article")).md
     assert "<script>" not in text and "<b>" not in text
-    header, _rule, *rows = [ln for ln in text.split("## Corpus")[1].splitlines() if ln.startswith("|")][:4]
-    columns = len(re.findall(r"(?<!\\)\|", header))
-    for row in rows:
-        assert len(re.findall(r"(?<!\\)\|", row)) == columns, row
+    for section in ("## Outlets", "## Articles"):
+        table = text.split(section)[1].split("\n\n")[1].splitlines()
+        header, _rule, *rows = table
+        assert len(rows) == 2, table
+        columns = len(re.findall(r"(?<!\\)\|", header))
+        for row in rows:
+            assert len(re.findall(r"(?<!\\)\|", row)) == columns, row
 
 
 def test_one_group_says_there_is_nothing_to_contrast(tmp_path):
@@ -167,3 +171,77 @@ def test_keyness_rows_are_written_as_round_and_json_dumps_write_them():
     assert _keyness_rows_text(not_finite) == _reference_rows_text(not_finite)
     empty = Comparison("a", "rest", 1, [], [], [], [], [], [], [])
     assert _keyness_rows_text(empty) == ""
+
+
+def _table(text: str, section: str) -> list[list[str]]:
+    """The rows of the first table under `section`, as cells (no cell here holds a `|`)."""
+    lines = text.split(f"\n{section}\n\n")[1].split("\n\n")[0].splitlines()
+    return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
+
+
+def test_the_outlets_table_sums_the_seed_articles_by_outlet(seeds_result):
+    # The seeds README: News Front, USTV, RT twice, and a defence.pk post reposting TASS.
+    outlets = _table(seeds_result.md, "## Outlets")
+    assert [row[:3] for row in outlets] == [  # by type, then most articles first
+        ["USTV", "content_site", "1"],
+        ["defence.pk", "forum_repost", "1"],
+        ["News Front", "state_aligned", "1"],
+        ["RT", "state_media (state-owned)", "2"],
+    ]
+    assert [row[4] for row in outlets] == ["–", "TASS (agency, state-owned) ×1", "–", "–"]
+    # Words: each outlet's articles' words, summed here from the article table.
+    words: Counter[str] = Counter()
+    for row in _table(seeds_result.md, "## Articles"):
+        words[row[1]] += int(row[5].replace(",", ""))
+    assert {row[0]: int(row[3].replace(",", "")) for row in outlets} == words
+    assert words["RT"] == sum(a.words for a in seeds_result.articles if a.tag.outlet == "RT")
+    assert seeds_result.md.splitlines()[2].startswith("5 articles from 4 outlets, ")
+
+
+def test_the_outlets_table_counts_each_origin_and_is_as_long_as_the_outlets(tmp_path):
+    wire = "TASS, December 26. NATO is a bloc, he claimed.\n\nThe alliance met again."
+    own = "NATO is a bloc, he claimed.\n\nThe alliance met again."
+    records = [
+        *({"id": f"t{i}", "outlet": "TASS", "text": f"{own} Item {i}."} for i in range(3)),
+        {"id": "r", "outlet": "Reuters", "text": own},
+        {"id": "f1", "outlet": "defence.pk", "text": wire},
+        {"id": "f2", "outlet": "defence.pk", "text": own + " Posted again."},
+        {"id": "f3", "outlet": "defence.pk", "text": "TASS, December 27. The alliance met twice."},
+        {"id": "n", "outlet": "Nowhere Gazette", "text": own},
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    rendered = render(CompareConfig((corpus,), LEXICONS, tmp_path, "c", "outlet_type"))
+    assert _table(rendered.md, "## Outlets") == [
+        ["TASS", "agency (state-owned)", "3", f"{sum(a.words for a in rendered.articles[:3]):,}", "–"],
+        ["Reuters", "agency", "1", f"{rendered.articles[3].words:,}", "–"],
+        [
+            "defence.pk",
+            "forum_repost",
+            "3",
+            f"{sum(a.words for a in rendered.articles[4:7]):,}",
+            "TASS (agency, state-owned) ×2",
+        ],
+        ["Nowhere Gazette", "unknown", "1", f"{rendered.articles[7].words:,}", "–"],
+    ]
+    outlets = json.loads(rendered.json)["outlets"]
+    assert [(o["outlet"], o["outlet_type"], o["articles"]) for o in outlets] == [
+        ("TASS", "agency", 3),
+        ("Reuters", "agency", 1),
+        ("defence.pk", "forum_repost", 3),
+        ("Nowhere Gazette", "unknown", 1),
+    ]
+    assert outlets[2]["origins"] == [
+        {"outlet": "TASS", "type": "agency", "state_owned": "yes", "articles": 2}
+    ]
+
+
+def test_the_article_table_ends_the_report_after_the_tables_and_the_evidence(seeds_result):
+    text = seeds_result.md
+    sections = [ln for ln in text.splitlines() if ln.startswith("## ")]
+    assert sections[:2] == ["## Summary", "## Outlets"]
+    assert sections[-2:] == ["## Evidence", "## Articles"]
+    tail = text[text.index("## Articles") :]
+    assert len(_table(text, "## Articles")) == 5
+    assert tail.endswith("line repeated as a sentence of another paragraph ×1; repeated paragraph ×1\n")
+    assert "\n\n\n" not in text

@@ -25,7 +25,7 @@ What is kept, and what invalidates it:
 - `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
 - `corpus_terms`: those counts summed per group for a whole run, keyed by every article's
   text and group in order, so a re-run does not read and sum each text's counts again.
-- `reports`: each article's lines of the report (its JSON, its corpus row and its tagging
+- `reports`: each article's lines of the report (its JSON, its article-table row and its tagging
   lines) with a key of everything they are made of (see pipeline._report_key): one row per
   article's place in the input (source and id), used only while the key matches.
 - `keyness_tables`: each keyness table's JSON rows, by that corpus key, the keyness

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from framing.outlets import Origin, Tag
 from framing.quotes import Voice
 from framing.score.readability import MEASURES
 from framing.score.sentiment import NEGATIVE, POSITIVE
@@ -136,3 +137,42 @@ def group(articles: Iterable[ArticleScores], by: By) -> list[Group]:
 
 
 __all__ = ["BY_CHOICES", "MEASURES", "ArticleScores", "By", "Group", "Groups", "HitKey", "group"]
+
+
+@dataclass
+class OutletTotals:
+    """One outlet under one tag (type and ownership): its articles, their words, and where
+    the copy it reposted came from."""
+
+    outlet: str
+    type: str
+    state_owned: str
+    articles: int = 0
+    words: int = 0
+    origins: Counter[Origin] = field(default_factory=Counter)
+
+
+class Outlets:
+    """Articles folded into their outlets as they come: a table as long as the outlets,
+    whatever the number of articles."""
+
+    def __init__(self) -> None:
+        self._outlets: dict[tuple[str, str, str], OutletTotals] = {}
+
+    def add(self, tag: Tag, words: int) -> None:
+        key = (tag.outlet, tag.type, tag.state_owned)
+        totals = self._outlets.get(key)
+        if totals is None:
+            totals = self._outlets[key] = OutletTotals(*key)
+        totals.articles += 1
+        totals.words += words
+        if tag.origin is not None:
+            totals.origins[tag.origin] += 1
+
+    def names(self) -> int:
+        """Distinct outlet names (an outlet tagged two ways is one outlet)."""
+        return len({outlet for outlet, _, _ in self._outlets})
+
+    def sorted(self) -> list[OutletTotals]:
+        """By type, then most articles first, then name."""
+        return sorted(self._outlets.values(), key=lambda o: (o.type, -o.articles, o.outlet, o.state_owned))

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from framing import cache, processes
 from framing import text as text_module
 from framing.clean import CleanText, Removal, clean, restore
-from framing.compare import ArticleScores, Group, Groups, HitKey, group_key
+from framing.compare import ArticleScores, Group, Groups, HitKey, Outlets, OutletTotals, group_key
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import Article, InputMeter, read_inputs
 from framing.distinctive import Counted, Distinctive, Example, distinctive
@@ -78,7 +78,7 @@ class ArticleResult:
     hits: tuple[Hit, ...]
     terms: TextTerms | None = None  # None with keyness off, or while they wait in the store
     text_key: bytes = b""  # the text's key in the result store
-    # The key of the article's report lines (JSON, corpus row, tagging) in the result store,
+    # The key of the article's report lines (JSON, article-table row, tagging) in the result store,
     # and those lines if the store has them: a re-run writes them without making them again.
     report_key: tuple[bytes, bytes] | None = None  # (the article's place in the input, key)
     stored_report: bytes | None = None
@@ -131,7 +131,7 @@ class Result:
     groups: list[Group]
     warnings: list[str]
     articles: int
-    outlets: int
+    outlets: list[OutletTotals]  # by type, then size
     unknown: int  # articles whose outlet type is unknown
     cached: int  # articles read whole from the result store
     rescored: int  # articles scored again, wholly or for an edited lexicon
@@ -397,7 +397,7 @@ def run(
         store = cache.Store(config.cache, warn)
     groups = Groups(config.by)
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
-    outlets: set[str] = set()
+    outlets = Outlets()
     vocabulary = TermCounts() if config.keyness else None
     counted = Counted(SCORING_VERSION)  # the articles counted, for fetching keyness examples
     # Keyness counts of texts whose counts are in the store: (article index, text, group).
@@ -413,7 +413,7 @@ def run(
         for result in scored:
             counts["articles"] += 1
             counts["unknown"] += result.tag.type == "unknown"
-            outlets.add(result.tag.outlet)
+            outlets.add(result.tag, result.words)
             scores = result.scores()
             groups.add(scores)
             if vocabulary is not None:
@@ -449,7 +449,7 @@ def run(
         groups.sorted(),
         warnings,
         counts["articles"],
-        len(outlets),
+        outlets.sorted(),
         counts["unknown"],
         counts["cached"],
         counts["rescored"],

@@ -13,10 +13,11 @@ import numpy as np
 
 from framing import __version__
 from framing.clean import CleanText
-from framing.compare import By, Group, HitKey, group_key
+from framing.compare import By, Group, HitKey, OutletTotals, group_key
 from framing.distinctive import MAX_GROUPS, Distinctive, Example
 from framing.keyness import Comparison
 from framing.lexicon.load import Lexicon
+from framing.outlets import Origin
 from framing.pipeline import EVIDENCE_PER_CELL, ArticleResult, Result
 from framing.score.lexicon import VOICES, Hit
 from framing.score.readability import MEASURES
@@ -234,40 +235,43 @@ def _owned(state_owned: str) -> str:
     return {"yes": ", state-owned", "partly": ", partly state-owned"}.get(state_owned, "")
 
 
-CORPUS_HEADER = ["id", "outlet", "type", "origin", "date", "words", "title"]
+def _type_cell(type_: str, state_owned: str) -> str:
+    owned = _owned(state_owned)
+    return md(type_) + (f" ({owned[2:]})" if owned else "")
+
+
+def _origin(o: Origin) -> str:
+    return f"{md(o.outlet)} ({o.type}{_owned(o.state_owned)})"
+
+
+OUTLETS_HEADER = ["outlet", "type", "articles", "words", "origin"]
+ARTICLES_HEADER = ["id", "outlet", "type", "origin", "date", "words", "title"]
 TAGGING_INTRO = "How each article was tagged, and what was cut from the analysed text:"
 
 
-def corpus_head() -> list[str]:
-    return ["## Corpus", "", *table(CORPUS_HEADER, [])]
-
-
-def corpus_row(a: ArticleResult) -> str:
-    t = a.tag
-    origin = f"{md(t.origin.outlet)} ({t.origin.type}{_owned(t.origin.state_owned)})" if t.origin else "–"
-    owned = f" ({_owned(t.state_owned)[2:]})" if _owned(t.state_owned) else ""
-    cells = [
-        code(a.article.id),
-        md(t.outlet),
-        md(t.type) + owned,
-        origin,
-        md(a.article.date) or "–",
-        f"{a.words:,}",
-        md(a.article.title) or "–",
+def outlets_section(result: Result) -> list[str]:
+    """Each outlet under its tag, then what the reader should know before the tables: the
+    articles of unknown type and the inputs skipped or read with care. As long as the
+    outlets, not the articles: a corpus of 10,000 articles listed here pushed the tables
+    22,000 lines down."""
+    rows = [
+        [
+            md(o.outlet),
+            _type_cell(o.type, o.state_owned),
+            f"{o.articles:,}",
+            f"{o.words:,}",
+            "; ".join(f"{_origin(k)} ×{n}" for k, n in sorted(o.origins.items(), key=_most_then_name)) or "–",
+        ]
+        for o in result.outlets
     ]
-    return "| " + " | ".join(cells) + " |"
-
-
-def tagging_lines(a: ArticleResult) -> list[str]:
-    lines = [f"- {code(a.article.id)}: " + "; ".join(md(e) for e in a.tag.evidence)]
-    removed = Counter(r.reason for r in a.base.removed)
-    if removed:
-        lines.append("  - cut: " + "; ".join(f"{md(r)} ×{n}" for r, n in sorted(removed.items())))
-    return lines
-
-
-def corpus_tail(result: Result) -> list[str]:
-    lines = []
+    lines = [
+        "## Outlets",
+        "",
+        *table(OUTLETS_HEADER, rows),
+        "",
+        "Each article, the evidence for its outlet's tag and what cleaning cut from it are listed "
+        "under [Articles](#articles) at the end.",
+    ]
     if result.unknown:
         lines += [
             "",
@@ -283,6 +287,38 @@ def corpus_tail(result: Result) -> list[str]:
         ]
         lines += ["", "Skipped or read with care:", "", *shown, *more]
     return [*lines, ""]
+
+
+def _most_then_name(item: tuple[Origin, int]) -> tuple[int, str, str, str]:
+    o, n = item
+    return (-n, o.outlet, o.type, o.state_owned)
+
+
+def articles_head() -> list[str]:
+    """The last section's start; the article rows follow, then their tagging lines."""
+    return ["## Articles", "", *table(ARTICLES_HEADER, [])]
+
+
+def article_row(a: ArticleResult) -> str:
+    t = a.tag
+    cells = [
+        code(a.article.id),
+        md(t.outlet),
+        _type_cell(t.type, t.state_owned),
+        _origin(t.origin) if t.origin else "–",
+        md(a.article.date) or "–",
+        f"{a.words:,}",
+        md(a.article.title) or "–",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def tagging_lines(a: ArticleResult) -> list[str]:
+    lines = [f"- {code(a.article.id)}: " + "; ".join(md(e) for e in a.tag.evidence)]
+    removed = Counter(r.reason for r in a.base.removed)
+    if removed:
+        lines.append("  - cut: " + "; ".join(f"{md(r)} ×{n}" for r, n in sorted(removed.items())))
+    return lines
 
 
 def in_report_order(lexicons: list[Lexicon]) -> list[Lexicon]:
@@ -427,18 +463,19 @@ class Evidence:
 
 
 def markdown_head(result: Result) -> list[str]:
-    """Title and summary, and the start of the corpus table; the table rows follow."""
+    """Title, summary and outlets: what a reader needs before the tables."""
     c = result.config
     groups = ", ".join(f"{md(g.name)} ({g.n})" for g in result.groups)
+    outlets = len({o.outlet for o in result.outlets})
     lines = [
         f"# Framing comparison: {md(c.name)}",
         "",
-        f"{result.articles} articles from {result.outlets} outlets, "
+        f"{result.articles:,} articles from {outlets:,} outlets, "
         f"grouped by {c.by.replace('_', ' ')}: {groups}. "
         f"Lexicons: {', '.join(code(lex.file) for lex in result.lexicons)}. framing {__version__}.",
         "",
     ]
-    return lines + summary(result) + corpus_head()
+    return lines + summary(result) + outlets_section(result)
 
 
 def distinctive_vocabulary(result: Result) -> list[str]:
@@ -511,9 +548,10 @@ def _example_cell(example: Example | None) -> str:
 
 
 def markdown_tail(result: Result, evidence: Evidence) -> list[str]:
-    """After the tagging lines: the rest of the corpus section and every later section."""
-    lines = corpus_tail(result) + lexicon_tables(result) + tone_and_readability(result)
-    return lines + distinctive_vocabulary(result) + evidence.lines(result.lexicons)
+    """After the head: the tables, the evidence, and the start of the article table, whose
+    rows and tagging lines (as long as the corpus) end the report."""
+    lines = lexicon_tables(result) + tone_and_readability(result) + distinctive_vocabulary(result)
+    return lines + evidence.lines(result.lexicons) + articles_head()
 
 
 # ---- JSON -------------------------------------------------------------------------------
@@ -591,9 +629,7 @@ def _article_json(a: ArticleResult, clean: CleanText) -> dict[str, object]:
         "outlet": t.outlet,
         "outlet_type": t.type,
         "state_owned": t.state_owned,
-        "origin": None
-        if t.origin is None
-        else {"outlet": t.origin.outlet, "type": t.origin.type, "state_owned": t.origin.state_owned},
+        "origin": None if t.origin is None else _origin_json(t.origin),
         "evidence": list(t.evidence),
         "date": a.article.date,
         "url": a.article.url,
@@ -655,6 +691,23 @@ KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2"]
 # The JSON report is written as UTF-8 parts (bytes): parts kept in the result store are
 # copied to the file as they are, without decoding and encoding hundreds of megabytes.
 TableRows = Callable[[Distinctive, Comparison], Iterable[bytes]]
+
+
+def _origin_json(o: Origin) -> dict[str, object]:
+    return {"outlet": o.outlet, "type": o.type, "state_owned": o.state_owned}
+
+
+def _outlet_json(o: OutletTotals) -> dict[str, object]:
+    return {
+        "outlet": o.outlet,
+        "outlet_type": o.type,
+        "state_owned": o.state_owned,
+        "articles": o.articles,
+        "words": o.words,
+        "origins": [
+            {**_origin_json(k), "articles": n} for k, n in sorted(o.origins.items(), key=_most_then_name)
+        ],
+    }
 
 
 def table_rows_json(d: Distinctive, c: Comparison) -> Iterator[bytes]:
@@ -761,6 +814,7 @@ def json_tail(result: Result, rows: TableRows = table_rows_json) -> Iterator[byt
         "registry": [{"file": f, "sha256": h} for f, h in sorted(result.registry.sha256.items())],
         "warnings": result.warnings,
         "groups": [_group_json(g) for g in result.groups],
+        "outlets": [_outlet_json(o) for o in result.outlets],
     }
     keys = sorted([*data, "keyness"] if result.distinctive else data)
     yield b"\n],\n"

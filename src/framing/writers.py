@@ -26,7 +26,7 @@ from framing.report import (
     Evidence,
     TableRows,
     article_json,
-    corpus_row,
+    article_row,
     json_head,
     json_tail,
     markdown_head,
@@ -172,7 +172,7 @@ class ReportStream:
             json_line, row, tags = cache.unpack_lines(result.stored_report)
         else:
             json_line = article_json(result, result.clean).encode("utf-8")
-            row = (corpus_row(result) + "\n").encode("utf-8")
+            row = (article_row(result) + "\n").encode("utf-8")
             tags = "".join(line + "\n" for line in tagging_lines(result)).encode("utf-8")
             if self.store and result.report_key:
                 self._new_reports.append((*result.report_key, cache.pack_lines((json_line, row, tags))))
@@ -207,11 +207,11 @@ class ReportStream:
                 fd, tmp = _mkstemp(f".{self.name}.md.", self.out)
                 md_tmp = Path(tmp)
             with os.fdopen(fd, "wb") as f:
-                f.write(("\n".join(markdown_head(result)) + "\n").encode("utf-8"))
+                sections = [*markdown_head(result), *markdown_tail(result, self.evidence)]
+                f.write(("\n".join(sections) + "\n").encode("utf-8"))
                 _copy(rows, f)
                 f.write(("\n" + TAGGING_INTRO + "\n\n").encode("utf-8"))
                 _copy(tagging, f)
-                f.write((("\n".join(markdown_tail(result, self.evidence))).rstrip() + "\n").encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
             _replace_together(self.out, [(md_tmp, md_target), (json_tmp, json_target)])
