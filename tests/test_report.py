@@ -245,3 +245,90 @@ def test_the_article_table_ends_the_report_after_the_tables_and_the_evidence(see
     assert len(_table(text, "## Articles")) == 5
     assert tail.endswith("line repeated as a sentence of another paragraph ×1; repeated paragraph ×1\n")
     assert "\n\n\n" not in text
+
+
+def test_contrast_over_the_groups_once_agrees_with_every_pair():
+    # The definition as first written, over every ordered pair of groups.
+    import random
+
+    from framing.report import _contrast
+
+    rng = random.Random(7)
+    frames = ["annexation", "accession", "reunification"]
+    for _ in range(2000):
+        own: dict[str, set[str]] = {}
+        distanced: dict[str, set[str]] = {}
+        for g in range(rng.randint(1, 5)):
+            used = {f for f in frames if rng.random() < 0.4}
+            own[f"g{g}"] = {f for f in used if rng.random() < 0.6}
+            distanced[f"g{g}"] = used - own[f"g{g}"]
+        pairs = [(a, b) for a in own for b in own if a != b]
+        expected = (any(own[a] - own[b] for a, b in pairs), any(own[a] & distanced[b] for a, b in pairs))
+        assert _contrast(own, distanced) == expected, (own, distanced)
+
+
+def _many_groups(tmp_path, n: int):
+    """n articles grouped by article: a01–a07 say "military bloc" twice and "claimed" once, the rest
+    say "alliance" once (contrasts.csv: nato_label; attribution_verbs.csv: distancing)."""
+    records = [
+        {
+            "id": f"a{i:02}",
+            "outlet": "RT",
+            "text": "The military bloc met, he claimed. The military bloc grew."
+            if i <= 7
+            else "The alliance met.",
+        }
+        for i in range(1, n + 1)
+    ]
+    corpus = tmp_path / f"many{n}.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return render(CompareConfig((corpus,), LEXICONS, tmp_path, "many", "article"))
+
+
+def test_past_twelve_groups_the_lexicon_tables_have_a_row_per_group(tmp_path):
+    wide = _many_groups(tmp_path, 12).md
+    header = wide.split("## Loaded terms side by side: contrasts.csv")[1].split("\n\n")[2].splitlines()[0]
+    assert header.startswith("| concept | a01 (n=1, 10 words) |") and header.count(" (n=1, ") == 12
+
+    rendered = _many_groups(tmp_path, 13)
+    section = rendered.md.split("## Loaded terms side by side: contrasts.csv")[1]
+    assert "Left out" not in section.split("## ")[0]
+    assert (
+        "grouped by article: 13 groups, each in the tone and readability table."
+        in rendered.md.splitlines()[2]
+    )
+    assert "grouped by article: a01 (1), a02 (1), " in wide.splitlines()[2]
+    lines = section.split("\n\n")[2].splitlines()
+    assert lines[0] == "| group | **nato_label** |"
+    assert lines[2:] == [
+        *(f"| a{i:02} (n=1, 10 words) | bloc ×2 (military bloc ×2) |" for i in range(1, 8)),
+        *(f"| a{i:02} (n=1, 3 words) | alliance ×1 |" for i in range(8, 14)),
+    ]
+    verbs = rendered.md.split("## Attribution verbs (attribution_verbs.csv)")[1].split("\n\n")[2].splitlines()
+    assert verbs[0].startswith("| group | **neutral** | **distancing** |") and len(verbs) == 2 + 13
+    assert verbs[2].split(" | ")[2] == "**1** (100.0/1k): claimed ×1"  # 1 in 10 words
+
+    # Two articles more that name no concept: left out of the contrast table, said so; the
+    # verb table keeps every group (a zero is a finding there).
+    corpus = tmp_path / "many13.jsonl"
+    with corpus.open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "b1", "outlet": "RT", "text": "The weather was fine."}) + "\n")
+        f.write(json.dumps({"id": "b2", "outlet": "RT", "text": "The rain came."}) + "\n")
+    more = render(CompareConfig((corpus,), LEXICONS, tmp_path, "many", "article")).md
+    section = more.split("## Loaded terms side by side: contrasts.csv")[1].split("\n\n")
+    assert section[2] == "Left out: 2 groups name none of these concepts."
+    assert section[3].splitlines()[2:] == lines[2:]
+    verbs = more.split("## Attribution verbs (attribution_verbs.csv)")[1].split("\n\n")[2].splitlines()
+    assert len(verbs) == 2 + 15
+
+
+def test_a_summary_line_names_at_most_ten_groups(tmp_path):
+    text = _many_groups(tmp_path, 13).md
+    nato = next(ln for ln in text.splitlines() if ln.startswith("- **nato_label**"))
+    # The ten with most uses: a01–a07 (2 each), then a08–a10 (1 each, by name).
+    named = re.findall(r"\ba\d\d\b", nato.split(". Counts:")[0])
+    assert named == [f"a{i:02}" for i in range(1, 11)]
+    assert nato.count("; and 3 more groups with this concept") == 2
+    distancing = next(ln for ln in text.splitlines() if ln.startswith("  - distancing:"))
+    assert distancing.endswith("; none in a08, a09, a10, a11, a12, a13.")
+    assert len(re.findall(r"\ba0\d \*\*1\*\*", distancing)) == 7
