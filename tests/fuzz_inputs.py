@@ -17,6 +17,7 @@ files are limited in size, as on a full disk: the report of `--no-cache`, or one
 line and no file left behind), together (two or three runs at once on one store, one
 sometimes killed: each run not killed, and each run after them, gives the bytes of
 `--no-cache`).
+Every report a case writes must have every table row whole (as many cells as its header).
 A failing case is kept under --keep for a test to be made of it.
 """
 
@@ -45,7 +46,7 @@ from framing.cli import app
 from framing.outlets import read_registry
 from framing.resources import bundled
 
-from helpers import run_limited
+from helpers import broken_table_row, run_limited
 
 ALLSIDES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides-10k.jsonl.gz"
 SEEDS = bundled("seeds")
@@ -89,9 +90,15 @@ class Fuzz:
         return r.exit_code, r.output
 
     def ends_cleanly(self, case: Path, *args: str) -> None:
+        """Exit 0 or 2, no traceback; a report written has every table row whole."""
         status, output = self.run(*args)
         if status not in (0, 2) or "Traceback" in output:
             self.fail(case, f"exit {status}: {' '.join(args)}\n{output[-1500:]}")
+        elif status == 0 and "--out" in args:
+            for report in sorted(Path(args[args.index("--out") + 1]).glob("*.md")):
+                row = broken_table_row(report.read_text(encoding="utf-8"))
+                if row is not None:
+                    self.fail(case, f"a broken table row in {report}: {' '.join(args)}\n{row[:1500]}")
 
     def fail(self, case: Path, what: str) -> None:
         self.failures += 1

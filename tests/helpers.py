@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -143,3 +144,20 @@ def render(config: CompareConfig) -> Rendered:
         result, (md_path, json_path) = compare(config, warn=said.append, stream=stream, stage=stage)
         md, json = md_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
         return Rendered(result, articles, md, json, said)
+
+
+_CELL_EDGE = re.compile(r"(?<!\\)\|")
+
+
+def broken_table_row(markdown: str) -> str | None:
+    """The first Markdown table row with more or fewer cell edges than its table's header (a
+    `|` or a line break from an article let through), else None."""
+    edges: int | None = None
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            edges = None
+        elif edges is None:
+            edges = len(_CELL_EDGE.findall(line))
+        elif len(_CELL_EDGE.findall(line)) != edges:
+            return line
+    return None

@@ -8,7 +8,7 @@ from framing.config import CompareConfig
 from framing.pipeline import EVIDENCE_PER_CELL
 from framing.report import md
 
-from helpers import LEXICONS, render
+from helpers import LEXICONS, broken_table_row, render
 
 
 def test_no_page_furniture_reaches_the_report(seeds_result):
@@ -41,6 +41,12 @@ def test_the_crimea_cell_reads_as_in_the_issue(seeds_result):
         "–",
         "accession ×1 · annexation: scare-quoted ×1, in quotes ×1",
     ]
+
+
+def test_every_table_row_of_the_seeds_report_has_its_headers_cells(seeds_result):
+    assert broken_table_row(seeds_result.md) is None
+    # Outlets, three lexicons, tone, eight keyness tables (four groups: words, phrases), articles.
+    assert seeds_result.md.count("\n|---") == 14
 
 
 def test_every_hit_has_one_evidence_line(seeds_result):
@@ -110,6 +116,8 @@ def test_hostile_titles_and_outlets_stay_in_their_cells(tmp_path):
     )
     text = render(CompareConfig((folder,), LEXICONS, tmp_path, "t", "article")).md
     assert "<script>" not in text and "<b>" not in text
+    assert broken_table_row(text) is None
+    assert broken_table_row(text.replace("RT \\| ", "RT | ", 1)) is not None  # the check can fail
     for section in ("## Outlets", "## Articles"):
         table = text.split(section)[1].split("\n\n")[1].splitlines()
         header, _rule, *rows = table
