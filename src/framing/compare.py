@@ -1,4 +1,5 @@
-"""Per-article scores into groups (outlet type, outlet, or article): the numbers the report shows.
+"""Per-article scores into groups (outlet type, outlet, or article), and articles into their
+outlets: the numbers the report shows.
 
 Pure: article results in, group tables out. Sentence-level tone is pooled over all the
 group's sentences; whole-text tone and readability are means over its articles.
@@ -136,9 +137,6 @@ def group(articles: Iterable[ArticleScores], by: By) -> list[Group]:
     return groups.sorted()
 
 
-__all__ = ["BY_CHOICES", "MEASURES", "ArticleScores", "By", "Group", "Groups", "HitKey", "group"]
-
-
 @dataclass
 class OutletTotals:
     """One outlet under one tag (type and ownership): its articles, their words, and where
@@ -169,10 +167,20 @@ class Outlets:
         if tag.origin is not None:
             totals.origins[tag.origin] += 1
 
-    def names(self) -> int:
-        """Distinct outlet names (an outlet tagged two ways is one outlet)."""
-        return len({outlet for outlet, _, _ in self._outlets})
-
     def sorted(self) -> list[OutletTotals]:
         """By type, then most articles first, then name."""
         return sorted(self._outlets.values(), key=lambda o: (o.type, -o.articles, o.outlet, o.state_owned))
+
+
+__all__ = [
+    "BY_CHOICES",
+    "MEASURES",
+    "ArticleScores",
+    "By",
+    "Group",
+    "Groups",
+    "HitKey",
+    "OutletTotals",
+    "Outlets",
+    "group",
+]

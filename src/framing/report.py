@@ -269,7 +269,7 @@ def _type_cell(type_: str, state_owned: str) -> str:
 
 
 def _origin(o: Origin) -> str:
-    return f"{md(o.outlet)} ({o.type}{_owned(o.state_owned)})"
+    return f"{md(o.outlet)} ({md(o.type)}{_owned(o.state_owned)})"
 
 
 OUTLETS_HEADER = ["outlet", "type", "articles", "words", "origin"]
