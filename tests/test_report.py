@@ -196,7 +196,14 @@ def test_the_outlets_table_sums_the_seed_articles_by_outlet(seeds_result):
         ["News Front", "state_aligned", "1"],
         ["RT", "state_media (state-owned)", "2"],
     ]
-    assert [row[4] for row in outlets] == ["–", "TASS (agency, state-owned) ×1", "–", "–"]
+    assert [row[5] for row in outlets] == ["–", "TASS (agency, state-owned) ×1", "–", "–"]
+    # The seeds README's dates: RT's two articles, 2016-04-07 and 2021-06-07.
+    assert [row[4] for row in outlets] == [
+        "2021-06-07",
+        "2021-12-26",
+        "2020-12-29",
+        "2016-04-07 – 2021-06-07",
+    ]
     # Words: each outlet's articles' words, summed here from the article table.
     words: Counter[str] = Counter()
     for row in _table(seeds_result.md, "## Articles"):
@@ -210,27 +217,38 @@ def test_the_outlets_table_counts_each_origin_and_is_as_long_as_the_outlets(tmp_
     wire = "TASS, December 26. NATO is a bloc, he claimed.\n\nThe alliance met again."
     own = "NATO is a bloc, he claimed.\n\nThe alliance met again."
     records = [
-        *({"id": f"t{i}", "outlet": "TASS", "text": f"{own} Item {i}."} for i in range(3)),
+        *(
+            {"id": f"t{i}", "outlet": "TASS", "text": f"{own} Item {i}.", "date": date}
+            for i, date in enumerate(["2022-02-26T10:00:00Z", "2022-02-24", "24 Feb 2022"])
+        ),
         {"id": "r", "outlet": "Reuters", "text": own},
-        {"id": "f1", "outlet": "defence.pk", "text": wire},
+        {"id": "f1", "outlet": "defence.pk", "text": wire, "date": "2022-03-01"},
         {"id": "f2", "outlet": "defence.pk", "text": own + " Posted again."},
         {"id": "f3", "outlet": "defence.pk", "text": "TASS, December 27. The alliance met twice."},
-        {"id": "n", "outlet": "Nowhere Gazette", "text": own},
+        {"id": "n", "outlet": "Nowhere Gazette", "text": own, "date": "2022-02-245"},
     ]
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     rendered = render(CompareConfig((corpus,), LEXICONS, tmp_path, "c", "outlet_type"))
     assert _table(rendered.md, "## Outlets") == [
-        ["TASS", "agency (state-owned)", "3", f"{sum(a.words for a in rendered.articles[:3]):,}", "–"],
-        ["Reuters", "agency", "1", f"{rendered.articles[3].words:,}", "–"],
+        [
+            "TASS",
+            "agency (state-owned)",
+            "3",
+            f"{sum(a.words for a in rendered.articles[:3]):,}",
+            "2022-02-24 – 2022-02-26 (1 not YYYY-MM-DD)",
+            "–",
+        ],
+        ["Reuters", "agency", "1", f"{rendered.articles[3].words:,}", "–", "–"],
         [
             "defence.pk",
             "forum_repost",
             "3",
             f"{sum(a.words for a in rendered.articles[4:7]):,}",
+            "2022-03-01 (2 not YYYY-MM-DD)",
             "TASS (agency, state-owned) ×2",
         ],
-        ["Nowhere Gazette", "unknown", "1", f"{rendered.articles[7].words:,}", "–"],
+        ["Nowhere Gazette", "unknown", "1", f"{rendered.articles[7].words:,}", "–", "–"],
     ]
     outlets = json.loads(rendered.json)["outlets"]
     assert [(o["outlet"], o["outlet_type"], o["articles"]) for o in outlets] == [
@@ -241,6 +259,13 @@ def test_the_outlets_table_counts_each_origin_and_is_as_long_as_the_outlets(tmp_
     ]
     assert outlets[2]["origins"] == [
         {"outlet": "TASS", "type": "agency", "state_owned": "yes", "articles": 2}
+    ]
+    dates = [(o["first_date"], o["last_date"], o["articles_without_iso_date"]) for o in outlets]
+    assert dates == [
+        ("2022-02-24", "2022-02-26", 1),
+        (None, None, 1),
+        ("2022-03-01", "2022-03-01", 2),
+        (None, None, 1),
     ]
 
 

@@ -7,6 +7,7 @@ group's sentences; whole-text tone and readability are means over its articles.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -148,6 +149,12 @@ class OutletTotals:
     articles: int = 0
     words: int = 0
     origins: Counter[Origin] = field(default_factory=Counter)
+    first: str = ""  # the earliest and latest YYYY-MM-DD date of its articles
+    last: str = ""
+    undated: int = 0  # articles whose date does not start with YYYY-MM-DD
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 
 
 class Outlets:
@@ -157,7 +164,7 @@ class Outlets:
     def __init__(self) -> None:
         self._outlets: dict[tuple[str, str, str], OutletTotals] = {}
 
-    def add(self, tag: Tag, words: int) -> None:
+    def add(self, tag: Tag, words: int, date: str) -> None:
         key = (tag.outlet, tag.type, tag.state_owned)
         totals = self._outlets.get(key)
         if totals is None:
@@ -166,6 +173,14 @@ class Outlets:
         totals.words += words
         if tag.origin is not None:
             totals.origins[tag.origin] += 1
+        # Dates are as the input gives them; only ISO ones order as strings do (an export's
+        # "2021-06-07 12:00:00" counts by its day).
+        if _ISO_DAY.match(date):
+            day = date[:10]
+            totals.first = min(totals.first or day, day)
+            totals.last = max(totals.last, day)
+        else:
+            totals.undated += 1
 
     def sorted(self) -> list[OutletTotals]:
         """By type, then most articles first, then name."""

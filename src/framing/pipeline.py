@@ -413,7 +413,7 @@ def run(
         for result in scored:
             counts["articles"] += 1
             counts["unknown"] += result.tag.type == "unknown"
-            outlets.add(result.tag, result.words)
+            outlets.add(result.tag, result.words, result.article.date)
             scores = result.scores()
             groups.add(scores)
             if vocabulary is not None:

@@ -272,7 +272,7 @@ def _origin(o: Origin) -> str:
     return f"{md(o.outlet)} ({md(o.type)}{_owned(o.state_owned)})"
 
 
-OUTLETS_HEADER = ["outlet", "type", "articles", "words", "origin"]
+OUTLETS_HEADER = ["outlet", "type", "articles", "words", "dates", "origin"]
 ARTICLES_HEADER = ["id", "outlet", "type", "origin", "date", "words", "title"]
 TAGGING_INTRO = "How each article was tagged, and what was cut from the analysed text:"
 
@@ -288,6 +288,7 @@ def outlets_section(result: Result) -> list[str]:
             _type_cell(o.type, o.state_owned),
             f"{o.articles:,}",
             f"{o.words:,}",
+            _dates_cell(o),
             "; ".join(f"{_origin(k)} ×{n}" for k, n in sorted(o.origins.items(), key=_most_then_name)) or "–",
         ]
         for o in result.outlets
@@ -315,6 +316,15 @@ def outlets_section(result: Result) -> list[str]:
         ]
         lines += ["", "Skipped or read with care:", "", *shown, *more]
     return [*lines, ""]
+
+
+def _dates_cell(o: OutletTotals) -> str:
+    """`2016-04-07 – 2021-06-07`: the outlet's first and last day, and how many of its
+    articles have a date that is not a YYYY-MM-DD day (missing, or written otherwise)."""
+    days = "–" if not o.first else o.first if o.first == o.last else f"{o.first} – {o.last}"
+    if o.undated and o.first:
+        days += f" ({o.undated:,} not YYYY-MM-DD)"
+    return days
 
 
 def _most_then_name(item: tuple[Origin, int]) -> tuple[int, str, str, str]:
@@ -751,6 +761,9 @@ def _outlet_json(o: OutletTotals) -> dict[str, object]:
         "origins": [
             {**_origin_json(k), "articles": n} for k, n in sorted(o.origins.items(), key=_most_then_name)
         ],
+        "first_date": o.first or None,
+        "last_date": o.last or None,
+        "articles_without_iso_date": o.undated,
     }
 
 
