@@ -480,6 +480,49 @@ def test_group_counts_are_scikit_learns_document_term_matrix_summed_by_group(mon
                     assert tc.first(t, g, other=True) == (min(others) if others else None)
 
 
+@pytest.mark.parametrize("pool_at", [0, 1, 17, 60], ids=["before any", "after one", "midway", "after all"])
+def test_pooled_counts_keep_the_vocabulary_totals_and_first_uses(monkeypatch, pool_at):
+    # pool() sums every group into one row; what a run with no comparison reads of the
+    # counts must stay what CountVectorizer's document-term matrix gives: the vocabulary,
+    # each term's total and its first article over all groups. Texts after the pool go
+    # into the one row too, also from the stored state.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from framing import keyness
+    from framing.terms import compact_counts
+
+    monkeypatch.setattr(keyness, "_CONSOLIDATE_AT", 700)
+    docs = [prepare(t) for t in _articles_for_counting()]
+    assert len(docs) >= 60
+    order = np.random.default_rng(5).permutation(len(docs)).tolist()
+    counted = keyness.TermCounts()
+    for k, i in enumerate(order):
+        if k == pool_at:
+            counted.pool()
+            if k % 2:  # stored and read back midway: still pooled
+                restored = keyness.TermCounts.from_state(counted.state())
+                assert restored is not None
+                counted = restored
+        counted.add(f"article {i}", compact_counts(docs[i]), i)
+    if pool_at >= len(order):
+        counted.pool()
+    assert counted.group_names == [keyness.POOLED]
+    for n in (1, 2):
+        per_doc = [list(counts(d)[n - 1].elements()) for d in docs]
+        vectorizer = CountVectorizer(analyzer=per_doc.__getitem__, lowercase=False)
+        matrix = vectorizer.fit_transform(range(len(docs))).toarray()
+        names = vectorizer.get_feature_names_out().tolist()
+        terms = counted.terms(n, counted.keys(n))
+        assert sorted(terms) == names
+        where = dict(zip(names, range(len(names)), strict=True))
+        column = [where[t] for t in terms]
+        assert counted.total(n).tolist() == matrix.sum(axis=0)[column].astype(float).tolist()
+        assert counted._counts[n].shape == (1, len(names))
+        for t in terms[:: max(1, len(terms) // 40)]:
+            users = np.flatnonzero(matrix[:, where[t]] > 0)
+            assert counted.first(t, keyness.POOLED) == int(users.min())
+
+
 def test_an_excerpt_is_the_whole_sorted_tables_rows(monkeypatch):
     # compare() picks the excerpt's rows by partitioning z and sorts only those; the
     # reference is the whole table sorted by (-z, term), cut as the docstring says. Low

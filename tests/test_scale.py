@@ -125,6 +125,46 @@ def test_a_rerun_reads_the_corpus_term_sums_and_a_changed_corpus_gets_its_own(
     assert (changed.md, changed.json) == (fresh.md, fresh.json)
 
 
+def test_with_more_groups_than_are_compared_the_counts_share_one_row_and_the_same_bytes(
+    corpus, tmp_path, small_batches, monkeypatch
+):
+    # Seven articles grouped by article, with at most 3 groups compared against the rest:
+    # no group's own counts are read, so they are pooled (at the fourth group). The report
+    # is the one a run without pooling gives; the pooled sums are stored under their own
+    # key, so a run that names a pair on the same store does not read them.
+    from framing import report
+
+    for module in (pipeline, distinctive, report):
+        monkeypatch.setattr(module, "MAX_GROUPS", 3)
+    pools: list[int] = []
+    original_pool = keyness.TermCounts.pool
+    monkeypatch.setattr(keyness.TermCounts, "pool", lambda self: pools.append(1) or original_pool(self))
+    by_article = _config(corpus, tmp_path, by="article")
+    pooled = render(by_article)
+    assert (
+        pools == [1]
+        and "7 groups: each is compared against the rest only when there are at most 3" in pooled.md
+    )
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "MAX_GROUPS", 10**6)  # never pooled; distinctive still compares none
+        whole = render(by_article)
+    assert pools == [1]
+    assert (pooled.md, pooled.json) == (whole.md, whole.json)
+    assert json.loads(pooled.json)["keyness"]["lexicon_marks"]  # marks come from the pooled vocabulary
+
+    store = tmp_path / "store.sqlite"
+    assert (render(replace(by_article, cache=store)).md, pools) == (pooled.md, [1, 1])
+    paired = replace(by_article, keyness=KeynessConfig(pairs=(("x1", "x2"),)))
+    fresh_pair = render(paired)
+    assert "### x1 against x2: words" in fresh_pair.md and pools == [1, 1]
+    warm_pair = render(replace(paired, cache=store))
+    assert (warm_pair.md, warm_pair.json) == (fresh_pair.md, fresh_pair.json)
+    added = _count_adds(monkeypatch)
+    warm = render(replace(by_article, cache=store))
+    assert added == [] and pools == [1, 1, 1]  # the pooled sums read back, none summed again
+    assert (warm.md, warm.json) == (pooled.md, pooled.json)
+
+
 def test_sums_stored_by_another_version_are_summed_again(corpus, tmp_path, monkeypatch):
     store = tmp_path / "store.sqlite"
     fresh = render(_config(corpus, tmp_path))

@@ -127,6 +127,9 @@ class Groups:
         key = group_key(a, self.by)
         self._groups.setdefault(key, Group(key)).add(a)
 
+    def __len__(self) -> int:
+        return len(self._groups)
+
     def sorted(self) -> list[Group]:
         return [self._groups[k] for k in sorted(self._groups)]
 

@@ -134,6 +134,7 @@ _STATE_VERSION = 3  # of TermCounts.state()
 # value, so scipy's elementwise maximum finds it, and an absent entry (0) never wins.
 _NEVER = np.iinfo(np.int32).max
 Document = tuple[int, int, NDArray[np.int64], NDArray[np.int32]]  # group row, article, keys, counts
+POOLED = "(every group)"  # the one row of TermCounts.pool()
 
 
 def _matrix(
@@ -203,6 +204,7 @@ class TermCounts:
         self._first = {n: _empty(0) for n in (1, 2)}  # _NEVER − first article, same entries
         self._totals: dict[int, Vector] = {}
         self._rank: NDArray[np.int64] | None = None  # word id -> alphabetical position
+        self._pooled = False  # every group counted into one row (see pool)
 
     @property
     def _size(self) -> int:
@@ -211,7 +213,7 @@ class TermCounts:
     def add(self, group: str, terms: TextTerms, article: int) -> None:
         if not terms.words:
             return
-        row = self._group_row.get(group)
+        row = 0 if self._pooled else self._group_row.get(group)
         if row is None:
             row = self._group_row[group] = len(self.group_names)
             self.group_names.append(group)
@@ -313,6 +315,32 @@ class TermCounts:
         self._first[n] = first
         self._vocabulary[n] = vocabulary
 
+    def pool(self) -> None:
+        """Sum the rows so far into one, and count every group into it from now on: for a
+        run that reads no group's own counts (more groups than are compared each against
+        the rest, and no pairs named). Grouped by article, a row per article grew with the
+        corpus, 280 MB at 10,000 articles. The vocabulary, the totals and each term's first
+        article stay as they were."""
+        self._consolidate()
+        for n in (1, 2):
+            counts, first = self._counts[n], self._first[n]
+            columns = counts.shape[1]
+            # Every term of the vocabulary was counted at least once: the one row is full.
+            index = _index_type(columns)
+            every = np.arange(columns, dtype=index)
+            starts = np.array([0, columns], dtype=index)
+            if columns:
+                summed = np.asarray(counts.sum(axis=0)).ravel().astype(np.int32)
+                earliest = first.max(axis=0).toarray().ravel().astype(np.int32)
+            else:  # nothing counted yet (the texts so far wait in the store)
+                summed = earliest = np.zeros(0, dtype=np.int32)
+            self._counts[n] = _matrix(summed, every, starts, (1, columns))
+            self._first[n] = _matrix(earliest, every, starts, (1, columns))
+        self.group_names = [POOLED]
+        self._group_row = {POOLED: 0}
+        self._pooled = True
+        self._totals.clear()
+
     def state(self) -> dict[str, object]:
         """Everything counted, as plain values (for the result store)."""
         self._consolidate()
@@ -324,6 +352,7 @@ class TermCounts:
             "version": _STATE_VERSION,
             "words": self.words,
             "groups": self.group_names,
+            "pooled": self._pooled,
             "vocabulary": self._vocabulary,
             **matrices,
         }
@@ -338,6 +367,7 @@ class TermCounts:
         counts.word_ids = {w: i for i, w in enumerate(counts.words)}
         counts.group_names = list(state["groups"])  # type: ignore[call-overload]
         counts._group_row = {g: i for i, g in enumerate(counts.group_names)}
+        counts._pooled = bool(state.get("pooled", False))  # absent: stored before pool() was
         counts._vocabulary = dict(state["vocabulary"])  # type: ignore[call-overload]
         for name, kept in (("counts", counts._counts), ("first", counts._first)):
             for n, parts in state[name].items():  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, Outlets, OutletTotals, group_key
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import Article, InputMeter, read_inputs
-from framing.distinctive import Counted, Distinctive, Example, distinctive
+from framing.distinctive import MAX_GROUPS, Counted, Distinctive, Example, distinctive
 from framing.document import Document, prepare
 from framing.errors import InputError, LexiconError, Problem, StoreDamaged
 from framing.keyness import TermCounts
@@ -399,6 +399,10 @@ def run(
     counts = {"articles": 0, "unknown": 0, "cached": 0, "rescored": 0}
     outlets = Outlets()
     vocabulary = TermCounts() if config.keyness else None
+    # With no pairs named, no group is compared once there are more than MAX_GROUPS
+    # (distinctive.distinctive): from then on their counts can share one row.
+    pool_past = MAX_GROUPS if config.keyness and not config.keyness.pairs else None
+    pooled = False
     counted = Counted(SCORING_VERSION)  # the articles counted, for fetching keyness examples
     # Keyness counts of texts whose counts are in the store: (article index, text, group).
     waiting: list[tuple[int, bytes, str]] = []
@@ -418,6 +422,12 @@ def run(
             groups.add(scores)
             if vocabulary is not None:
                 group = group_key(scores, config.by)
+                if not pooled and pool_past is not None and len(groups) > pool_past:
+                    # Sums made so are stored under a key of their own: a run with pairs
+                    # named must not read them.
+                    vocabulary.pool()
+                    corpus_key.update(b"\0pooled\0")
+                    pooled = True
                 corpus_key.update(result.text_key + group.encode("utf-8", "surrogatepass") + b"\0")
                 if result.terms is None:
                     waiting.append((len(counted), result.text_key, group))

@@ -553,7 +553,7 @@ def distinctive_vocabulary(result: Result) -> list[str]:
     if not d.comparisons:
         if len(result.groups) > MAX_GROUPS:
             why = (
-                f"{len(result.groups)} groups: each is compared against the rest only when there are at "
+                f"{len(result.groups):,} groups: each is compared against the rest only when there are at "
                 f"most {MAX_GROUPS}. Group by outlet type or outlet, or name pairs with --pair."
             )
         else:
