@@ -737,16 +737,6 @@ def _group_json(g: Group) -> dict[str, object]:
     }
 
 
-# A keyness table is a list of rows under one header: the tables can be long. Whether a term
-# is in a lexicon is said once, in "lexicon_marks", not in every table: the tables then stay
-# the same across lexicon edits, and the result store can keep them (see writers.py).
-KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2"]
-
-# The JSON report is written as UTF-8 parts (bytes): parts kept in the result store are
-# copied to the file as they are, without decoding and encoding hundreds of megabytes.
-TableRows = Callable[[Distinctive, Comparison], Iterable[bytes]]
-
-
 def _origin_json(o: Origin) -> dict[str, object]:
     return {"outlet": o.outlet, "type": o.type, "state_owned": o.state_owned}
 
@@ -765,6 +755,16 @@ def _outlet_json(o: OutletTotals) -> dict[str, object]:
         "last_date": o.last or None,
         "articles_without_iso_date": o.undated,
     }
+
+
+# A keyness table is a list of rows under one header: the tables can be long. Whether a term
+# is in a lexicon is said once, in "lexicon_marks", not in every table: the tables then stay
+# the same across lexicon edits, and the result store can keep them (see writers.py).
+KEYNESS_COLUMNS = ["term", "count", "count_other", "delta", "z", "g2", "chi2"]
+
+# The JSON report is written as UTF-8 parts (bytes): parts kept in the result store are
+# copied to the file as they are, without decoding and encoding hundreds of megabytes.
+TableRows = Callable[[Distinctive, Comparison], Iterable[bytes]]
 
 
 def table_rows_json(d: Distinctive, c: Comparison) -> Iterator[bytes]:
