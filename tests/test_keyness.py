@@ -217,6 +217,34 @@ def test_suggestions_pass_the_lexicon_check_once_the_category_is_filled(tmp_path
 
 
 @pytest.mark.parametrize(
+    ("by", "said"),
+    [
+        ("article", "5 groups, and each is compared against the rest only when there are at most 4."),
+        ("outlet_type", None),
+    ],
+)
+def test_suggest_says_why_there_is_no_candidate_when_groups_are_too_many(monkeypatch, by, said):
+    # Five seed articles by article, with at most 4 groups compared against the rest: no
+    # comparison against the rest, so no candidate. The reason given was "keyness needs at
+    # least two groups".
+    from typer.testing import CliRunner
+
+    from framing import distinctive, pipeline, suggest
+
+    for module in (distinctive, pipeline, suggest):
+        monkeypatch.setattr(module, "MAX_GROUPS", 4)
+    r = CliRunner().invoke(
+        app, ["lexicon", "suggest", str(SEEDS), "--jobs", "1", "--min-count", "2", "--by", by]
+    )
+    assert r.exit_code == 0, r.output
+    last = r.stdout.splitlines()[-1]
+    if said is None:  # four outlet types, each against the rest: candidates
+        assert last.startswith(",") and "z=+" in last
+    else:
+        assert last.startswith("# No candidates: ") and said in last
+
+
+@pytest.mark.parametrize(
     ("options", "message"),
     [
         (["--prior", "uniform:x"], "--prior uniform:A needs a positive number A"),

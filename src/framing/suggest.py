@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from framing.distinctive import find_examples
+from framing.distinctive import MAX_GROUPS, find_examples
 from framing.pipeline import Result
 
 HEADER = ["category", "term", "context", "note"]
@@ -30,8 +30,14 @@ def suggestions(result: Result, top: int) -> str:
         )
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    if d is None or not d.comparisons:
+    if d is None or len(result.groups) < 2:
         out.write("# No candidates: keyness needs at least two groups.\n")
+        return out.getvalue()
+    if not any(c.group_j == "rest" for c in d.comparisons):
+        out.write(
+            f"# No candidates: {len(result.groups):,} groups, and each is compared against the rest only "
+            f"when there are at most {MAX_GROUPS}. Group by outlet type, or by outlet in a smaller corpus.\n"
+        )
         return out.getvalue()
     seen: set[str] = set()
     candidates = []
