@@ -226,6 +226,12 @@ def test_the_outlets_table_counts_each_origin_and_is_as_long_as_the_outlets(tmp_
         {"id": "f2", "outlet": "defence.pk", "text": own + " Posted again."},
         {"id": "f3", "outlet": "defence.pk", "text": "TASS, December 27. The alliance met twice."},
         {"id": "n", "outlet": "Nowhere Gazette", "text": own, "date": "2022-02-245"},
+        {
+            "id": "n2",
+            "outlet": "Nowhere Gazette",
+            "text": own,
+            "date": "\u0662\u0660\u0662\u0662-\u0660\u0662-\u0662\u0664",
+        },
     ]
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -248,14 +254,14 @@ def test_the_outlets_table_counts_each_origin_and_is_as_long_as_the_outlets(tmp_
             "2022-03-01 (2 not YYYY-MM-DD)",
             "TASS (agency, state-owned) ×2",
         ],
-        ["Nowhere Gazette", "unknown", "1", f"{rendered.articles[7].words:,}", "–", "–"],
+        ["Nowhere Gazette", "unknown", "2", f"{rendered.articles[7].words * 2:,}", "–", "–"],
     ]
     outlets = json.loads(rendered.json)["outlets"]
     assert [(o["outlet"], o["outlet_type"], o["articles"]) for o in outlets] == [
         ("TASS", "agency", 3),
         ("Reuters", "agency", 1),
         ("defence.pk", "forum_repost", 3),
-        ("Nowhere Gazette", "unknown", 1),
+        ("Nowhere Gazette", "unknown", 2),
     ]
     assert outlets[2]["origins"] == [
         {"outlet": "TASS", "type": "agency", "state_owned": "yes", "articles": 2}
@@ -265,7 +271,7 @@ def test_the_outlets_table_counts_each_origin_and_is_as_long_as_the_outlets(tmp_
         ("2022-02-24", "2022-02-26", 1),
         (None, None, 1),
         ("2022-03-01", "2022-03-01", 2),
-        (None, None, 1),
+        (None, None, 2),
     ]
 
 

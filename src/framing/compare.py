@@ -157,7 +157,7 @@ class OutletTotals:
     undated: int = 0  # articles whose date does not start with YYYY-MM-DD
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")  # ASCII: \d matches any script's digits
 
 
 class Outlets:
