@@ -207,6 +207,11 @@ class TermCounts:
         self._pooled = False  # every group counted into one row (see pool)
 
     @property
+    def pooled(self) -> bool:
+        """Whether every group is counted into one row (see pool)."""
+        return self._pooled
+
+    @property
     def _size(self) -> int:
         return sum(m.nnz for m in self._counts.values())
 

@@ -402,7 +402,6 @@ def run(
     # With no pairs named, no group is compared once there are more than MAX_GROUPS
     # (distinctive.distinctive): from then on their counts can share one row.
     pool_past = MAX_GROUPS if config.keyness and not config.keyness.pairs else None
-    pooled = False
     counted = Counted(SCORING_VERSION)  # the articles counted, for fetching keyness examples
     # Keyness counts of texts whose counts are in the store: (article index, text, group).
     waiting: list[tuple[int, bytes, str]] = []
@@ -422,12 +421,11 @@ def run(
             groups.add(scores)
             if vocabulary is not None:
                 group = group_key(scores, config.by)
-                if not pooled and pool_past is not None and len(groups) > pool_past:
+                if pool_past is not None and not vocabulary.pooled and len(groups) > pool_past:
                     # Sums made so are stored under a key of their own: a run with pairs
                     # named must not read them.
                     vocabulary.pool()
                     corpus_key.update(b"\0pooled\0")
-                    pooled = True
                 corpus_key.update(result.text_key + group.encode("utf-8", "surrogatepass") + b"\0")
                 if result.terms is None:
                     waiting.append((len(counted), result.text_key, group))
