@@ -496,7 +496,7 @@ def _stopped_while_scoring(tmp_path: Path, stop) -> tuple[int, str, list[str]]:
     out.mkdir()
     run = _framing("compare", str(_many_seeds(tmp_path)), "--out", str(out), "--no-cache", "--jobs", "2")
     try:
-        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == 2, run)
+        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == CHILDREN_OF_TWO_JOBS, run)
         workers = _children(run.pid)
         stop(run)
         # Read to the end: the workers hold the same stderr until they have ended.
@@ -569,7 +569,7 @@ def test_under_nohup_a_hang_up_does_not_stop_the_run(tmp_path):
         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
     )
     try:
-        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == 2, run)
+        _wait_for(lambda: any(out.iterdir()) and len(_children(run.pid)) == CHILDREN_OF_TWO_JOBS, run)
         for pid in [run.pid, *_children(run.pid)]:  # as a closed terminal sends it to them all
             os.kill(pid, signal.SIGHUP)
         _, stderr = run.communicate(timeout=120)
@@ -611,6 +611,10 @@ def _many_seeds(tmp_path: Path) -> Path:
             for record in seeds:
                 f.write(json.dumps({**record, "id": f"{record['id']}-{copy}"}) + "\n")
     return corpus
+
+
+# Two scoring workers, and the process that reads the input (pipeline.BatchReader).
+CHILDREN_OF_TWO_JOBS = 3
 
 
 def _children(pid: int) -> list[int]:

@@ -75,6 +75,56 @@ def test_a_cached_rerun_gives_the_bytes_of_no_cache(corpus, tmp_path, small_batc
     assert (warm.md, warm.json) == (fresh.md, fresh.json)
 
 
+def _jsonl(path: Path, texts: list[str], outlet: str = "RT") -> Path:
+    lines = [json.dumps({"id": f"a{i}", "outlet": outlet, "text": t}) + "\n" for i, t in enumerate(texts)]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_a_batch_finds_in_the_store_is_what_the_batch_two_before_stored(tmp_path, small_batches, jobs):
+    # Batches of two: [A, X] [B, X] [C, X] [D, X]. A batch is read, and looked up, after the
+    # batch two before it is stored and before the one in between is: X is scored in the
+    # first two batches and found in the last two, whatever the timing of the processes.
+    x = "The bloc met in Brussels and said so."
+    texts = [t for other in ("Alpha met.", "Beta met.", "Gamma met.", "Delta met.") for t in (other, x)]
+    run = render(
+        _config(_jsonl(tmp_path / "a.jsonl", texts), tmp_path, cache=tmp_path / "s.sqlite", jobs=jobs)
+    )
+    assert (run.result.cached, run.result.rescored) == (2, 6)
+
+
+def test_with_two_jobs_the_input_is_read_by_a_process_of_its_own(tmp_path, monkeypatch, small_batches):
+    readers = tmp_path / "readers"
+    next_batch = pipeline._Reading.next
+
+    def noting_next(self):
+        with readers.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return next_batch(self)
+
+    monkeypatch.setattr(pipeline._Reading, "next", noting_next)  # inherited by a forked reader
+    corpus = _jsonl(tmp_path / "a.jsonl", ["Alpha met.", "Beta met.", "Gamma met."])
+    for jobs in (1, 2):
+        readers.write_text("")
+        render(_config(corpus, tmp_path, cache=tmp_path / "s.sqlite", jobs=jobs))
+        pids = set(readers.read_text().split())
+        assert len(pids) == 1 and (pids == {str(os.getpid())}) == (jobs == 1)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_input_error_met_by_the_reading_process_is_the_runs_error(tmp_path, small_batches, jobs):
+    corpus = _jsonl(tmp_path / "a.jsonl", ["Alpha met.", "Beta met.", "Gamma met.", "Delta met."])
+    with corpus.open("a", encoding="utf-8") as f:
+        f.write('{"id": "broken", "text": \n')
+    with pytest.raises(InputError) as caught:
+        render(_config(corpus, tmp_path, cache=tmp_path / "s.sqlite", jobs=jobs))
+    assert str(caught.value).startswith(f"{corpus.name}:5: not a JSON object")
+    assert not (tmp_path / "out").exists()
+    assert multiprocessing.active_children() == []
+
+
 def _rows_in(store: Path, table: str) -> int:
     db = cache.Store(store)
     try:
@@ -767,18 +817,19 @@ def test_a_store_the_disk_stops_taking_mid_run_still_gives_the_report(corpus, tm
     assert cache.Store(store, check_all=True).counts()["base"] == 7
 
 
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: the rows are read by a process of their own
 def test_damage_met_again_after_starting_again_stops_the_run_and_says_how_to_go_on(
-    corpus, tmp_path, monkeypatch
+    corpus, tmp_path, monkeypatch, jobs
 ):
     store = tmp_path / "store.sqlite"
     render(_config(corpus, tmp_path, cache=store))
 
-    def damaged(self, keys):  # the new store fails too: a disk that damages what it holds
+    def damaged(db, lookup):  # the new store fails too: a disk that damages what it holds
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(cache.Store, "bases", damaged)
+    monkeypatch.setattr(cache, "read_batch", damaged)  # inherited by a forked reader
     with pytest.raises(StoreError) as caught:
-        render(_config(corpus, tmp_path, cache=store))
+        render(_config(corpus, tmp_path, cache=store, jobs=jobs))
     assert str(caught.value) == (
         f"{store}: the result store failed (DatabaseError: database disk image is malformed). "
         f"Clear it with `framing cache clear --cache {store}`, or run with --no-cache"

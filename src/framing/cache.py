@@ -53,6 +53,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
@@ -630,6 +631,78 @@ def _check_own_tables(db: sqlite3.Connection, path: Path) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What a batch of articles asks of the store before it is scored."""
+
+    text_keys: tuple[bytes, ...]
+    article_keys: tuple[bytes, ...]  # each text's article, in the same order
+    registry: bytes  # the hash of the registry whose tags are wanted
+    lexicons: tuple[str, ...]
+    terms: str | None  # the stop list's key, if the run counts terms (see has_terms)
+
+
+@dataclass(frozen=True)
+class BatchRows:
+    """What the store holds for a Lookup, as stored: read by `read_batch` in any process,
+    unpacked by the run's own (a damaged entry is found there, as it is for any read)."""
+
+    bases: dict[bytes, bytes]  # text key -> packed results
+    tags: dict[bytes, bytes]  # article key -> packed tag, of the texts that have a base
+    hits: dict[bytes, dict[str, tuple[str, bytes]]]  # text key -> lexicon -> (hash, packed hits)
+    terms: frozenset[bytes]  # the texts whose term counts are stored
+
+
+def read_batch(db: sqlite3.Connection, lookup: Lookup) -> BatchRows:
+    bases = dict(_select(db, "SELECT key, data FROM base WHERE key IN ({})", lookup.text_keys))
+    with_base = [a for t, a in zip(lookup.text_keys, lookup.article_keys, strict=True) if t in bases]
+    sql = "SELECT key, data FROM tags WHERE registry = ? AND key IN ({})"
+    tags = dict(_select(db, sql, with_base, lookup.registry))
+    hits: dict[bytes, dict[str, tuple[str, bytes]]] = {}
+    sql = "SELECT text_key, sha, data FROM hits WHERE lexicon = ? AND text_key IN ({})"
+    for lexicon in lookup.lexicons:
+        for key, sha, data in _select(db, sql, lookup.text_keys, lexicon):
+            hits.setdefault(key, {})[lexicon] = (sha.hex(), data)
+    terms = frozenset() if lookup.terms is None else frozenset(_has_terms(db, lookup.text_keys, lookup.terms))
+    return BatchRows(bases, tags, hits, terms)
+
+
+def _has_terms(db: sqlite3.Connection, text_keys: Sequence[bytes], stop: str) -> Iterator[bytes]:
+    """From the keys-only index: looked up in the table, each key landed on a page of
+    counts, and at 100,000 texts that was 4-5 s of a re-run; SQLite's planner does not pick
+    the index by itself."""
+    sql = "SELECT text_key FROM terms INDEXED BY terms_present WHERE stop = ? AND text_key IN ({})"
+    return (k for (k,) in _select(db, sql, text_keys, stop))
+
+
+def _select(db: sqlite3.Connection, sql: str, keys: Sequence[bytes], *first: object) -> list[tuple[Any, ...]]:
+    """Rows for `keys`, a chunk at a time; `first` fills the placeholders before the IN list."""
+    rows: list[tuple[Any, ...]] = []
+    unique = list(dict.fromkeys(keys))
+    for i in range(0, len(unique), _CHUNK):
+        chunk = unique[i : i + _CHUNK]
+        rows += db.execute(sql.format(",".join("?" * len(chunk))), [*first, *chunk]).fetchall()
+    return rows
+
+
+class Reader:
+    """The store opened only to read, for a process that looks up rows ahead of the run
+    (pipeline.StoreReads). The run opened, checked and made the store current first;
+    connected at the first lookup, so that a failure to connect is that lookup's error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+
+    def read(self, lookup: Lookup) -> BatchRows:
+        if self.db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_WAIT)
+            db.execute("PRAGMA query_only = ON")
+            db.execute("PRAGMA cache_size=-65536")  # as the run's own connection (Store._open)
+            self.db = db
+        return read_batch(self.db, lookup)
+
+
 class Store:
     """The result store at `path`. A store that is cut short, or that fails SQLite's
     quick_check when one is due (see _open), is moved aside and rebuilt; `check_all` runs
@@ -696,32 +769,7 @@ class Store:
     # ---- reads, a batch at a time --------------------------------------------------------
 
     def _select(self, sql: str, keys: Sequence[bytes], *first: object) -> list[tuple[Any, ...]]:
-        """Rows for `keys`, a chunk at a time; `first` fills the placeholders before the IN list."""
-        rows: list[tuple[Any, ...]] = []
-        unique = list(dict.fromkeys(keys))
-        for i in range(0, len(unique), _CHUNK):
-            chunk = unique[i : i + _CHUNK]
-            rows += self.db.execute(sql.format(",".join("?" * len(chunk))), [*first, *chunk]).fetchall()
-        return rows
-
-    def bases(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
-        return {k: unpack(d) for k, d in self._select("SELECT key, data FROM base WHERE key IN ({})", keys)}
-
-    def tags(self, keys: Sequence[bytes], registry: bytes) -> dict[bytes, Any]:
-        """The tags made with the registry whose hash is `registry`."""
-        sql = "SELECT key, data FROM tags WHERE registry = ? AND key IN ({})"
-        return {k: unpack(d) for k, d in self._select(sql, keys, registry)}
-
-    def hits(
-        self, text_keys: Sequence[bytes], lexicons: Iterable[str]
-    ) -> dict[bytes, dict[str, tuple[str, bytes]]]:
-        """For each text, each lexicon file's stored (lexicon hash, packed hits)."""
-        out: dict[bytes, dict[str, tuple[str, bytes]]] = {}
-        sql = "SELECT text_key, sha, data FROM hits WHERE lexicon = ? AND text_key IN ({})"
-        for lexicon in lexicons:
-            for key, sha, data in self._select(sql, text_keys, lexicon):
-                out.setdefault(key, {})[lexicon] = (sha.hex(), data)
-        return out
+        return _select(self.db, sql, keys, *first)
 
     def vocabularies(self, text_keys: Sequence[bytes]) -> dict[bytes, str]:
         sql = "SELECT text_key, data FROM vocabulary WHERE text_key IN ({})"
@@ -752,12 +800,8 @@ class Store:
         return {k: unpack(d) for k, d in self._select(sql, text_keys, stop)}
 
     def has_terms(self, text_keys: Sequence[bytes], stop: str) -> set[bytes]:
-        """Which of the texts have their counts stored (without reading them). From the
-        keys-only index: looked up in the table, each key landed on a page of counts, and at
-        100,000 texts that was 4-5 s of a re-run; SQLite's planner does not pick the index
-        by itself."""
-        sql = "SELECT text_key FROM terms INDEXED BY terms_present WHERE stop = ? AND text_key IN ({})"
-        return {k for (k,) in self._select(sql, text_keys, stop)}
+        """Which of the texts have their counts stored (without reading them)."""
+        return set(_has_terms(self.db, text_keys, stop))
 
     # The tables kept per corpus (corpus_terms, keyness_tables, keyness_examples) hold a few
     # rows of megabytes each, read by key NOT INDEXED. Through their keys' index, a rowid

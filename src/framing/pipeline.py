@@ -11,6 +11,7 @@ does not grow with the corpus.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -408,11 +409,17 @@ def run(
     # Every counted text and its group, in order: the key of the summed counts in the store.
     corpus_key = hashlib.blake2b(_terms_key(scorer).encode(), digest_size=16)
     workers = Workers(scorer, config.jobs)
+    want_terms = vocabulary is not None
+    reader = BatchReader(
+        config.inputs,
+        store,
+        config.jobs,
+        _registry_digest(scorer),
+        tuple(lex.file for lex in scorer.lexicons),
+        _terms_key(scorer) if want_terms else None,
+    )
     try:
-        meter = InputMeter(config.inputs)
-        articles = read_inputs(list(config.inputs), note, meter)
-        want_terms = vocabulary is not None
-        scored = _scored(articles, scorer, store, workers, note, counts, want_terms, progress, meter.share)
+        scored = _scored(reader, scorer, store, workers, note, counts, want_terms, progress)
         for result in scored:
             counts["articles"] += 1
             counts["unknown"] += result.tag.type == "unknown"
@@ -435,6 +442,7 @@ def run(
             if sink:
                 sink.article(result)
         workers.close()
+        reader.close()
         if not counts["articles"]:
             raise InputError("no articles to compare: every input was empty or skipped")
         found = None
@@ -448,6 +456,7 @@ def run(
             found = _distinctive(config, config.keyness, scorer, store, vocabulary, names, counted, key)
     finally:
         workers.terminate()
+        reader.terminate()
         if store and own_store:
             store.close()
     return Result(
@@ -561,8 +570,130 @@ class Workers:
             self.pool.terminate()
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A batch of the input: its articles, the keys of those with text, what the input's
+    reader said while reading them, and what the store holds for them."""
+
+    articles: list[Article]
+    text_keys: list[bytes]  # of the articles with text, in order
+    article_keys: list[bytes]
+    notes: list[str]
+    share: float | None  # of the input read with this batch, if its size is known
+    rows: cache.BatchRows | None  # None without a store
+
+
+class _Reading:
+    """The input read a batch at a time, in whichever process reads it."""
+
+    def __init__(
+        self,
+        inputs: Sequence[Path],
+        rows: Callable[[cache.Lookup], cache.BatchRows] | None,
+        registry: bytes,
+        lexicons: tuple[str, ...],
+        terms_key: str | None,
+    ) -> None:
+        self.notes: list[str] = []
+        self.meter = InputMeter(inputs)
+        self.articles = read_inputs(list(inputs), self.notes.append, self.meter)
+        self.rows = rows
+        self.registry = registry
+        self.lexicons = lexicons
+        self.terms_key = terms_key
+
+    def next(self) -> _Read:
+        batch = list(islice(self.articles, READ_BATCH))
+        notes = self.notes[:]
+        self.notes.clear()
+        text_keys, article_keys = [], []
+        article_start = cache.hasher(SCORING_VERSION)
+        for a in batch:
+            if a.text.strip():
+                key = cache.text_key(SCORING_VERSION, a.text)
+                text_keys.append(key)
+                # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
+                article_keys.append(cache.digest_after(article_start, a.outlet, a.url, key))
+        rows = None
+        if self.rows and text_keys:
+            lookup = cache.Lookup(
+                tuple(text_keys), tuple(article_keys), self.registry, self.lexicons, self.terms_key
+            )
+            rows = self.rows(lookup)
+        return _Read(batch, text_keys, article_keys, notes, self.meter.share() if batch else None, rows)
+
+
+class BatchReader:
+    """The input's batches, each asked for ahead of need (see _scored). With more than one
+    job a process of its own reads them: it parses the input, makes the keys and looks up
+    the store's rows while this one hands on the batch before. On a re-run of 100,000
+    articles that work was about 9 s of this process's 30, and the second core waited. (SQLite
+    lets go of Python's lock while it reads a row, but a thread would wait for the lock
+    again after every row while this process works: 1,000 times slower in a test.)
+    With one job a batch is read here, when it is needed."""
+
+    def __init__(
+        self,
+        inputs: Sequence[Path],
+        store: cache.Store | None,
+        jobs: int,
+        registry: bytes,
+        lexicons: tuple[str, ...],
+        terms_key: str | None,
+    ) -> None:
+        self.pool: processes.Pool | None = None
+        self.reading: _Reading | None = None
+        if jobs > 1 and processes.can_fork():
+            path = store.path if store else None
+            self.pool = processes.Pool(1, _init_reader, (inputs, path, registry, lexicons, terms_key))
+        else:
+            rows = functools.partial(cache.read_batch, store.db) if store else None
+            self.reading = _Reading(inputs, rows, registry, lexicons, terms_key)
+
+    def ask(self) -> Callable[[], _Read]:
+        """The next batch, read by the time it is called for. Asked for after the batch
+        two before it was stored, so that what it finds in the store does not depend on
+        timing (see _scored)."""
+        if self.reading is not None:
+            return self.reading.next
+        assert self.pool is not None
+        found = self.pool.imap(_read_next, [None])
+        return lambda: next(found)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+
+
+# In the reading process: what it was started with, then what reads the input.
+_reader_start: tuple[Any, ...] = ()
+_reading: _Reading | None = None
+
+
+def _init_reader(*start: Any) -> None:
+    global _reader_start
+    _reader_start = start
+    processes.as_worker()
+
+
+def _read_next(_: None) -> _Read:
+    """The next batch, read in the reading process. Its reading starts at the first batch,
+    so that an error in it (an input that cannot be opened) is that batch's error, raised
+    in the run's process."""
+    global _reading
+    if _reading is None:
+        inputs, path, registry, lexicons, terms_key = _reader_start
+        rows = cache.Reader(path).read if path else None
+        _reading = _Reading(inputs, rows, registry, lexicons, terms_key)
+    return _reading.next()
+
+
 def _scored(
-    articles: Iterator[Article],
+    reader: BatchReader,
     scorer: Scorer,
     store: cache.Store | None,
     workers: Workers,
@@ -570,14 +701,19 @@ def _scored(
     counts: dict[str, int],
     want_terms: bool,
     progress: Progress | None,
-    share: Callable[[], float | None],
 ) -> Iterator[ArticleResult]:
-    """Every article's result, in input order, a batch at a time. The next batch goes to
-    the workers before this one's results are stored and handed on, so the workers score
-    while this process writes the store and the report.
+    """Every article's result, in input order, a batch at a time. Three batches are under
+    way at once: while one batch's results are handed on, the next one is scored by the
+    workers, and the one after is read (by a process of its own, see BatchReader).
 
-    `progress`: told of each batch finished, with share() as it was when that batch was
-    read (by then it counts the next batch too, read ahead)."""
+    Each batch is asked for after the batch two before it was stored, and read before the
+    batch in between is stored: what a batch finds in the store does not depend on timing,
+    so neither do the counts of articles scored and read. What the input's reader said
+    while reading a batch is said when the batch goes to the workers, in whichever process
+    it was read: the warnings come in the same order whatever the jobs.
+
+    `progress`: told of each batch finished, with the share of the input read when that
+    batch was read."""
     pending: _Batch | None = None
     # Hits that outlived a lexicon edit, stored again under the current version at the end
     # of the run in one transaction, in key order: a batch's rows lie on pages all over
@@ -586,13 +722,19 @@ def _scored(
     carried: list[tuple[bytes, str, str, bytes]] = []
     # What each lexicon file's stored versions changed, worked out once for the run.
     edits = {lex.file: Edits(store, lex) for lex in scorer.lexicons} if store else {}
+    registry = _registry_digest(scorer)
+    ahead = reader.ask()
     while True:
-        batch = list(islice(articles, READ_BATCH))
-        following = _submit(batch, scorer, store, edits, workers, want_terms) if batch else None
-        if following is not None and progress:
-            following.read = share()
+        read = ahead()
+        for message in read.notes:
+            note(message)
+        following = _submit(read, scorer, store, edits, workers, want_terms) if read.articles else None
         if pending is not None:
-            yield from _finish(pending, scorer, store, note, counts, carried)
+            _collect(pending, scorer, store, counts, carried, registry)
+        if following is not None:
+            ahead = reader.ask()
+        if pending is not None:
+            yield from _finish(pending, scorer, store, note)
             if progress:
                 progress(pending.size, pending.read)
         if following is None:
@@ -607,12 +749,12 @@ class _Batch:
     size: int  # articles read
     empty: list[Article]  # no text: skipped (noted when the batch is finished, in order)
     slots: list[_Slot]
+    read: float | None  # the share of the input read with this batch, if known
     outcomes: Iterator[Outcome]  # of the slots with a task, in order
-    read: float | None = None  # the share of the input read with this batch, if known
 
 
 def _submit(
-    batch: list[Article],
+    read: _Read,
     scorer: Scorer,
     store: cache.Store | None,
     edits: dict[str, Edits],
@@ -621,49 +763,41 @@ def _submit(
 ) -> _Batch:
     """What the store holds for each article of the batch, and the rest sent to be scored."""
     slots: list[_Slot] = []
-    empty: list[Article] = []  # no text: skipped (noted when the batch is finished, in order)
-    for a in batch:
+    empty: list[Article] = []
+    for a in read.articles:
         if a.text.strip():
             slots.append(_Slot(a))
         else:
             empty.append(a)
-    article_start = cache.hasher(SCORING_VERSION)
-    for s in slots:
-        a = s.article
-        s.text_key = cache.text_key(SCORING_VERSION, a.text)
-        # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
-        s.article_key = cache.digest_after(article_start, a.outlet, a.url, s.text_key)
+    for s, text_key, article_key in zip(slots, read.text_keys, read.article_keys, strict=True):
+        s.text_key, s.article_key = text_key, article_key
     all_files = tuple(lex.file for lex in scorer.lexicons)
-    stored_terms: set[bytes] = set()
-    if store:
-        _from_store(slots, scorer, store, edits)
-        if want_terms:
-            # Not read here: the run reads them only if the store lacks the corpus's sums.
-            stored_terms = store.has_terms([s.text_key for s in slots], _terms_key(scorer))
+    stored_terms: frozenset[bytes] = frozenset()
+    if store and read.rows:
+        _from_store(slots, scorer, store, edits, read.rows)
+        # Not read here: the run reads them only if the store lacks the corpus's sums.
+        stored_terms = read.rows.terms
     for s in slots:
         missing = all_files if s.hits is None else tuple(f for f in all_files if f not in s.hits)
         need_terms = want_terms and s.text_key not in stored_terms
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms, store is not None)
     outcomes = workers.map([s.task for s in slots if s.task])
-    return _Batch(len(batch), empty, slots, outcomes)
+    return _Batch(len(read.articles), empty, slots, read.share, outcomes)
 
 
-def _finish(
+def _collect(
     batch: _Batch,
     scorer: Scorer,
     store: cache.Store | None,
-    note: Callable[[str], None],
     counts: dict[str, int],
     carried: list[tuple[bytes, str, str, bytes]],
-) -> Iterator[ArticleResult]:
-    """The batch's scores collected and stored, then its results, in input order. Hits
-    carried over a lexicon edit are added to `carried`, for the caller to store."""
-    for article in batch.empty:
-        note(f"{article.source}: article {article.id!r} has no text, skipped")
+    registry: bytes,
+) -> None:
+    """The batch's scores collected from the workers, and stored. Hits carried over a
+    lexicon edit are added to `carried`, for the caller to store."""
     slots, outcomes = batch.slots, batch.outcomes
     all_files = tuple(lex.file for lex in scorer.lexicons)
-    registry = _registry_digest(scorer)
     new_bases, new_tags, new_hits, new_vocab, new_terms = [], [], [], [], []
     for s in slots:
         for file, data in (s.carried or {}).items():
@@ -704,6 +838,15 @@ def _finish(
             [(text_key, terms_key, terms) for text_key, terms in new_terms],
             new_tags,
         )
+
+
+def _finish(
+    batch: _Batch, scorer: Scorer, store: cache.Store | None, note: Callable[[str], None]
+) -> Iterator[ArticleResult]:
+    """The batch's results (collected by _collect), in input order."""
+    for article in batch.empty:
+        note(f"{article.source}: article {article.id!r} has no text, skipped")
+    slots = batch.slots
     for s in slots:
         assert s.base is not None and s.hits is not None
         s.all_hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
@@ -762,11 +905,14 @@ def _terms_key(scorer: Scorer) -> str:
     return cache.digest("TextTerms 1", *sorted(scorer.stop_words)).hex()
 
 
-def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: dict[str, Edits]) -> None:
-    """Fill each slot with what the store still holds for it."""
-    bases = store.bases([s.text_key for s in slots])
-    tags = store.tags([s.article_key for s in slots if s.text_key in bases], _registry_digest(scorer))
-    stored_hits = store.hits([s.text_key for s in slots], [lex.file for lex in scorer.lexicons])
+def _from_store(
+    slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: dict[str, Edits], rows: cache.BatchRows
+) -> None:
+    """Fill each slot with what the store still holds for it: `rows`, and the vocabularies
+    an edited lexicon needs."""
+    bases = {k: cache.unpack(d) for k, d in rows.bases.items()}
+    tags = {k: cache.unpack(d) for k, d in rows.tags.items()}
+    stored_hits = rows.hits
     # Vocabularies are read only for texts that have hits of an edited lexicon and whose
     # batch's token set does not rule out every entry that differs.
     need_vocab = [
@@ -789,10 +935,10 @@ def _from_store(slots: list[_Slot], scorer: Scorer, store: cache.Store, edits: d
                 found = tag(a.outlet, a.url, restore(a.text, list(removed)), scorer.registry)
                 s.tagged_again = True
             s.base = _with_tag(found, results)
-        rows = stored_hits.get(s.text_key, {})
+        held = stored_hits.get(s.text_key, {})
         s.hits = {}
         for lex in scorer.lexicons:
-            row = rows.get(lex.file)
+            row = held.get(lex.file)
             if row is None:
                 continue
             sha, data = row
