@@ -22,7 +22,7 @@ import pytest
 
 from framing import cache, distinctive, keyness, pipeline, processes, writers
 from framing.config import CompareConfig, KeynessConfig
-from framing.errors import InputError, StoreError, WorkerError
+from framing.errors import InputError, StoreDamaged, StoreError, WorkerError
 from framing.writers import compare
 
 from helpers import LEXICONS, SEEDS, render
@@ -583,16 +583,37 @@ def test_a_schema_3_store_is_moved_to_the_current_schema_and_its_articles_tagged
     assert (tagged, again.json) == ([], cold.json)
 
 
-def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path):
+def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path, monkeypatch):
     # A damaged index of the reports' articles can send a lookup to another article's row
     # (seen with bytes overwritten at random): it was a KeyError and a traceback.
     s = cache.Store(tmp_path / "store.sqlite")
-    s.write_reports([(b"a", b"key a", b"lines a"), (b"b", b"key b", b"lines b")])
-    assert s.reports([(b"a", b"key a"), (b"b", b"old key b")]) == {b"key a": b"lines a"}
-    real = s._select
-    s._select = lambda sql, keys, *first: [*real(sql, keys, *first), (b"c", b"key c", b"lines c")]
-    assert s.reports([(b"a", b"key a")]) == {b"key a": b"lines a"}
+    lines = {name: cache.pack_lines([b"lines " + name]) for name in (b"a", b"b", b"c")}
+    s.write_reports([(b"a", b"key a", lines[b"a"]), (b"b", b"key b", lines[b"b"])])
+
+    def reports(*places: bytes) -> cache.BatchRows:
+        return cache.read_batch(s.db, cache.Lookup((), (), places, b"", (), None))
+
+    rows = reports(b"a", b"b")
+    assert rows.report_lines([(b"a", b"key a"), (b"b", b"old key b")]) == {b"key a": [b"lines a"]}
+    real = cache._select
+
+    def another_places_row_too(db, sql, keys, *first):
+        found = real(db, sql, keys, *first)
+        return [*found, (b"c", b"key c", lines[b"c"])] if "FROM reports" in sql else found
+
+    monkeypatch.setattr(cache, "_select", another_places_row_too)
+    assert reports(b"a").report_lines([(b"a", b"key a")]) == {b"key a": [b"lines a"]}
     s.close()
+
+
+def test_stored_report_lines_that_cannot_be_unpacked_are_damage_only_where_wanted(tmp_path):
+    s = cache.Store(tmp_path / "store.sqlite")
+    s.write_reports([(b"a", b"key a", b"not packed lines"), (b"b", b"key b", cache.pack_lines([b"b"]))])
+    rows = cache.read_batch(s.db, cache.Lookup((), (), (b"a", b"b"), b"", (), None))
+    s.close()
+    assert rows.report_lines([(b"a", b"old key a"), (b"b", b"key b")]) == {b"key b": [b"b"]}
+    with pytest.raises(StoreDamaged):
+        rows.report_lines([(b"a", b"key a")])
 
 
 def _point_index_entries_at_other_rows(store: Path, table: str) -> int:

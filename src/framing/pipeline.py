@@ -82,7 +82,7 @@ class ArticleResult:
     # The key of the article's report lines (JSON, article-table row, tagging) in the result store,
     # and those lines if the store has them: a re-run writes them without making them again.
     report_key: tuple[bytes, bytes] | None = None  # (the article's place in the input, key)
-    stored_report: bytes | None = None
+    stored_report: list[bytes] | None = None
 
     @property
     def tag(self) -> Tag:
@@ -359,6 +359,7 @@ class _Slot:
     article: Article
     article_key: bytes = b""
     text_key: bytes = b""
+    place: bytes = b""  # the article's place in the input: its source and id
     base: Base | None = None
     tagged_again: bool = False  # the stored tag no longer held: the base's tag is new
     hits: dict[str, list[Hit]] | None = None
@@ -578,6 +579,7 @@ class _Read:
     articles: list[Article]
     text_keys: list[bytes]  # of the articles with text, in order
     article_keys: list[bytes]
+    places: list[bytes]  # their places in the input (see _report_key)
     notes: list[str]
     share: float | None  # of the input read with this batch, if its size is known
     rows: cache.BatchRows | None  # None without a store
@@ -606,7 +608,7 @@ class _Reading:
         batch = list(islice(self.articles, READ_BATCH))
         notes = self.notes[:]
         self.notes.clear()
-        text_keys, article_keys = [], []
+        text_keys, article_keys, places = [], [], []
         article_start = cache.hasher(SCORING_VERSION)
         for a in batch:
             if a.text.strip():
@@ -614,13 +616,20 @@ class _Reading:
                 text_keys.append(key)
                 # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
                 article_keys.append(cache.digest_after(article_start, a.outlet, a.url, key))
+                places.append(cache.digest(a.source, a.id))
         rows = None
         if self.rows and text_keys:
             lookup = cache.Lookup(
-                tuple(text_keys), tuple(article_keys), self.registry, self.lexicons, self.terms_key
+                tuple(text_keys),
+                tuple(article_keys),
+                tuple(places),
+                self.registry,
+                self.lexicons,
+                self.terms_key,
             )
             rows = self.rows(lookup)
-        return _Read(batch, text_keys, article_keys, notes, self.meter.share() if batch else None, rows)
+        share = self.meter.share() if batch else None
+        return _Read(batch, text_keys, article_keys, places, notes, share, rows)
 
 
 class BatchReader:
@@ -751,6 +760,7 @@ class _Batch:
     slots: list[_Slot]
     read: float | None  # the share of the input read with this batch, if known
     outcomes: Iterator[Outcome]  # of the slots with a task, in order
+    rows: cache.BatchRows | None  # what the store held for it
 
 
 def _submit(
@@ -769,8 +779,10 @@ def _submit(
             slots.append(_Slot(a))
         else:
             empty.append(a)
-    for s, text_key, article_key in zip(slots, read.text_keys, read.article_keys, strict=True):
-        s.text_key, s.article_key = text_key, article_key
+    for s, text_key, article_key, place in zip(
+        slots, read.text_keys, read.article_keys, read.places, strict=True
+    ):
+        s.text_key, s.article_key, s.place = text_key, article_key, place
     all_files = tuple(lex.file for lex in scorer.lexicons)
     stored_terms: frozenset[bytes] = frozenset()
     if store and read.rows:
@@ -783,7 +795,7 @@ def _submit(
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms, store is not None)
     outcomes = workers.map([s.task for s in slots if s.task])
-    return _Batch(len(read.articles), empty, slots, read.share, outcomes)
+    return _Batch(len(read.articles), empty, slots, read.share, outcomes, read.rows)
 
 
 def _collect(
@@ -852,7 +864,7 @@ def _finish(
         s.all_hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
         if store and s.base.words:
             s.report_key = _report_key(s, s.all_hits)
-    reports = store.reports([s.report_key for s in slots if s.report_key]) if store else {}
+    reports = batch.rows.report_lines(s.report_key for s in slots if s.report_key) if batch.rows else {}
     for s in slots:
         assert s.base is not None
         if s.base.words == 0:
@@ -875,7 +887,7 @@ def _report_key(s: _Slot, hits: tuple[Hit, ...]) -> tuple[bytes, bytes]:
     that runs in C: repr() of every hit was 5% of a 100k re-run."""
     a = s.article
     assert s.base is not None
-    return cache.digest(a.source, a.id), cache.digest(
+    return s.place, cache.digest(
         cache.code_key(),
         s.text_key,
         repr(s.base.tag),

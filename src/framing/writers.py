@@ -169,7 +169,7 @@ class ReportStream:
         self, result: ArticleResult, rows: IO[bytes], tagging: IO[bytes], json_file: IO[bytes]
     ) -> None:
         if result.stored_report is not None:
-            json_line, row, tags = cache.unpack_lines(result.stored_report)
+            json_line, row, tags = result.stored_report
         else:
             json_line = article_json(result, result.clean).encode("utf-8")
             row = (article_row(result) + "\n").encode("utf-8")
