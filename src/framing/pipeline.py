@@ -15,7 +15,7 @@ import functools
 import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, replace
 from functools import cached_property
 from itertools import chain, islice
 from operator import attrgetter
@@ -603,8 +603,17 @@ class _Reading:
         self.registry = registry
         self.lexicons = lexicons
         self.terms_key = terms_key
+        self.ahead: _Read | Exception | None = None  # the next batch, read ahead of its lookup
 
-    def next(self) -> _Read:
+    def read_input(self) -> None:
+        """Read the next batch and make its keys, ahead of its lookup: the input is not the
+        store, and may be read as far ahead as wanted. An error met is raised by next()."""
+        try:
+            self.ahead = self._read_input()
+        except Exception as e:
+            self.ahead = e
+
+    def _read_input(self) -> _Read:
         batch = list(islice(self.articles, READ_BATCH))
         notes = self.notes[:]
         self.notes.clear()
@@ -617,19 +626,28 @@ class _Reading:
                 # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
                 article_keys.append(cache.digest_after(article_start, a.outlet, a.url, key))
                 places.append(cache.digest(a.source, a.id))
-        rows = None
-        if self.rows and text_keys:
-            lookup = cache.Lookup(
-                tuple(text_keys),
-                tuple(article_keys),
-                tuple(places),
-                self.registry,
-                self.lexicons,
-                self.terms_key,
-            )
-            rows = self.rows(lookup)
         share = self.meter.share() if batch else None
-        return _Read(batch, text_keys, article_keys, places, notes, share, rows)
+        return _Read(batch, text_keys, article_keys, places, notes, share, None)
+
+    def next(self) -> _Read:
+        """The next batch, with the store's rows for it looked up now."""
+        if self.ahead is None:
+            self.read_input()
+        read, self.ahead = self.ahead, None
+        if isinstance(read, Exception):
+            raise read
+        assert read is not None
+        if not (self.rows and read.text_keys):
+            return read
+        lookup = cache.Lookup(
+            tuple(read.text_keys),
+            tuple(read.article_keys),
+            tuple(read.places),
+            self.registry,
+            self.lexicons,
+            self.terms_key,
+        )
+        return replace(read, rows=self.rows(lookup))
 
 
 class BatchReader:
@@ -652,6 +670,7 @@ class BatchReader:
     ) -> None:
         self.pool: processes.Pool | None = None
         self.reading: _Reading | None = None
+        self.read_ahead: Iterator[None] | None = None  # the reading process's last read_input
         if jobs > 1 and processes.can_fork():
             path = store.path if store else None
             self.pool = processes.Pool(1, _init_reader, (inputs, path, registry, lexicons, terms_key))
@@ -662,12 +681,22 @@ class BatchReader:
     def ask(self) -> Callable[[], _Read]:
         """The next batch, read by the time it is called for. Asked for after the batch
         two before it was stored, so that what it finds in the store does not depend on
-        timing (see _scored)."""
+        timing (see _scored). The reading process then reads the input of the batch after
+        (not the store), while this one waits for neither."""
         if self.reading is not None:
             return self.reading.next
         assert self.pool is not None
-        found = self.pool.imap(_read_next, [None])
-        return lambda: next(found)
+        read_before = self.read_ahead
+        found = self.pool.imap(_next, [None])
+        self.read_ahead = self.pool.imap(_read_input, [None])
+
+        def answer() -> _Read:
+            read = next(found)
+            if read_before is not None:
+                next(read_before)  # done before `found` (in order), and nothing to give
+            return read
+
+        return answer
 
     def close(self) -> None:
         if self.pool is not None:
@@ -689,16 +718,23 @@ def _init_reader(*start: Any) -> None:
     processes.as_worker()
 
 
-def _read_next(_: None) -> _Read:
-    """The next batch, read in the reading process. Its reading starts at the first batch,
-    so that an error in it (an input that cannot be opened) is that batch's error, raised
-    in the run's process."""
+def _reading_here() -> _Reading:
+    """The reading process's reading, made at its first task, so that an error in it (an
+    input that cannot be opened) is that task's error, raised in the run's process."""
     global _reading
     if _reading is None:
         inputs, path, registry, lexicons, terms_key = _reader_start
         rows = cache.Reader(path).read if path else None
         _reading = _Reading(inputs, rows, registry, lexicons, terms_key)
-    return _reading.next()
+    return _reading
+
+
+def _next(_: None) -> _Read:
+    return _reading_here().next()
+
+
+def _read_input(_: None) -> None:
+    _reading_here().read_input()
 
 
 def _scored(
