@@ -1032,7 +1032,8 @@ def test_which_texts_have_counts_is_read_from_the_keys_only_index(corpus, tmp_pa
     stop = db.execute("SELECT stop FROM terms LIMIT 1").fetchone()[0]
     db.close()
     s = cache.Store(store)
-    assert s.has_terms([*keys, b"not a key"], stop) == set(keys) and len(keys) == 7
+    lookup = cache.Lookup((*keys, b"not a key"), (b"",) * 8, (), b"", (), stop)
+    assert cache.read_batch(s.db, lookup).terms == set(keys) and len(keys) == 7
     plan = s.db.execute(
         "EXPLAIN QUERY PLAN SELECT text_key FROM terms INDEXED BY terms_present WHERE stop = ? AND text_key IN (?)",
         (stop, keys[0]),

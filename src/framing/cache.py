@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS lexicons (sha TEXT PRIMARY KEY, data BLOB NOT NULL) W
 CREATE TABLE IF NOT EXISTS terms (
     text_key BLOB NOT NULL, stop TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (text_key, stop)
 ) WITHOUT ROWID;
--- Which texts have counts, without reading rows of several kB each (see has_terms).
+-- Which texts have counts, without reading rows of several kB each (see _has_terms).
 CREATE INDEX IF NOT EXISTS terms_present ON terms (text_key, stop);
 CREATE TABLE IF NOT EXISTS corpus_terms (key BLOB PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS keyness_tables (key BLOB PRIMARY KEY, corpus BLOB NOT NULL, data BLOB NOT NULL);
@@ -640,13 +640,14 @@ class Lookup:
     places: tuple[bytes, ...]  # each article's place in the input, whose report lines are kept
     registry: bytes  # the hash of the registry whose tags are wanted
     lexicons: tuple[str, ...]
-    terms: str | None  # the stop list's key, if the run counts terms (see has_terms)
+    terms: str | None  # the stop list's key, if the run counts terms (see _has_terms)
 
 
 @dataclass(frozen=True)
 class BatchRows:
-    """What the store holds for a Lookup, as stored: read by `read_batch` in any process,
-    unpacked by the run's own (a damaged entry is found there, as it is for any read)."""
+    """What the store holds for a Lookup: read by `read_batch` in any process, and but for
+    the report lines still packed, for the run's own to unpack (and find damage in, as in
+    any read)."""
 
     bases: dict[bytes, bytes]  # text key -> packed results
     tags: dict[bytes, bytes]  # article key -> packed tag, of the texts that have a base
@@ -694,7 +695,8 @@ def read_batch(db: sqlite3.Connection, lookup: Lookup) -> BatchRows:
 
 
 def _has_terms(db: sqlite3.Connection, text_keys: Sequence[bytes], stop: str) -> Iterator[bytes]:
-    """From the keys-only index: looked up in the table, each key landed on a page of
+    """Which of the texts have their counts stored, without reading them: from the
+    keys-only index. Looked up in the table, each key landed on a page of
     counts, and at 100,000 texts that was 4-5 s of a re-run; SQLite's planner does not pick
     the index by itself."""
     sql = "SELECT text_key FROM terms INDEXED BY terms_present WHERE stop = ? AND text_key IN ({})"
@@ -712,8 +714,8 @@ def _select(db: sqlite3.Connection, sql: str, keys: Sequence[bytes], *first: obj
 
 
 class Reader:
-    """The store opened only to read, for a process that looks up rows ahead of the run
-    (pipeline.StoreReads). The run opened, checked and made the store current first;
+    """The store opened only to read, for the process that looks up rows ahead of the run
+    (pipeline.BatchReader). The run opened, checked and made the store current first;
     connected at the first lookup, so that a failure to connect is that lookup's error."""
 
     def __init__(self, path: Path) -> None:
@@ -824,10 +826,6 @@ class Store:
     def terms(self, text_keys: Sequence[bytes], stop: str) -> dict[bytes, Any]:
         sql = "SELECT text_key, data FROM terms WHERE stop = ? AND text_key IN ({})"
         return {k: unpack(d) for k, d in self._select(sql, text_keys, stop)}
-
-    def has_terms(self, text_keys: Sequence[bytes], stop: str) -> set[bytes]:
-        """Which of the texts have their counts stored (without reading them)."""
-        return set(_has_terms(self.db, text_keys, stop))
 
     # The tables kept per corpus (corpus_terms, keyness_tables, keyness_examples) hold a few
     # rows of megabytes each, read by key NOT INDEXED. Through their keys' index, a rowid
