@@ -529,7 +529,21 @@ def _examples_from_state(state: Any) -> dict[tuple[str, str], Example]:
     return {k: Example(*v) for k, v in state.items()} if state else {}
 
 
-class Workers:
+class _Processes:
+    """Worker processes that may never be started: closed or stopped only if they were."""
+
+    pool: processes.Pool | None = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+
+
+class Workers(_Processes):
     """The scoring processes, started at the first article that needs scoring: a re-run
     that finds everything in the store loads no dictionary and forks nothing."""
 
@@ -537,7 +551,6 @@ class Workers:
         self.scorer = scorer
         # Forked, to inherit the loaded dictionaries and lexicons.
         self.jobs = jobs if processes.can_fork() else 1
-        self.pool: processes.Pool | None = None
         self.started = False
 
     def map(self, tasks: list[Task]) -> Iterator[Outcome]:
@@ -561,14 +574,6 @@ class Workers:
             return map(_work, tasks)
         chunks = [tasks[i : i + TASKS_PER_MESSAGE] for i in range(0, len(tasks), TASKS_PER_MESSAGE)]
         return chain.from_iterable(self.pool.imap(_work_chunk, chunks))
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-
-    def terminate(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
 
 
 @dataclass(frozen=True)
@@ -650,7 +655,7 @@ class _Reading:
         return replace(read, rows=self.rows(lookup))
 
 
-class BatchReader:
+class BatchReader(_Processes):
     """The input's batches, each asked for ahead of need (see _scored). With more than one
     job a process of its own reads them: it parses the input, makes the keys and looks up
     the store's rows while this one hands on the batch before. On a re-run of 100,000
@@ -668,7 +673,6 @@ class BatchReader:
         lexicons: tuple[str, ...],
         terms_key: str | None,
     ) -> None:
-        self.pool: processes.Pool | None = None
         self.reading: _Reading | None = None
         self.read_ahead: Iterator[None] | None = None  # the reading process's last read_input
         if jobs > 1 and processes.can_fork():
@@ -697,14 +701,6 @@ class BatchReader:
             return read
 
         return answer
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-
-    def terminate(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
 
 
 # In the reading process: what it was started with, then what reads the input.
