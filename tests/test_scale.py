@@ -113,6 +113,17 @@ def test_with_two_jobs_the_input_is_read_by_a_process_of_its_own(tmp_path, monke
     assert multiprocessing.active_children() == []
 
 
+def test_a_reading_process_that_dies_stops_the_run_with_an_error(tmp_path, monkeypatch, small_batches):
+    # Killed (by the out-of-memory killer, say), it takes the batch it was reading with it:
+    # the run must stop with an error at once, not wait for that batch for ever.
+    monkeypatch.setattr(pipeline._Reading, "next", lambda self: os._exit(9))  # in the fork only
+    corpus = _jsonl(tmp_path / "a.jsonl", ["Alpha met.", "Beta met.", "Gamma met."])
+    with pytest.raises(WorkerError, match="exited with status 9"):
+        render(_config(corpus, tmp_path, cache=tmp_path / "s.sqlite", jobs=2))
+    assert not (tmp_path / "out").exists()
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_input_error_met_by_the_reading_process_is_the_runs_error(tmp_path, small_batches, jobs):
     corpus = _jsonl(tmp_path / "a.jsonl", ["Alpha met.", "Beta met.", "Gamma met.", "Delta met."])
