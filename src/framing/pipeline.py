@@ -228,6 +228,20 @@ class Scorer:
         self.by_file = {lex.file: LexiconScorer([lex]) for lex in lexicons}
         self.index = {lex.file: {id(e): i for i, e in enumerate(lex.entries)} for lex in lexicons}
 
+    @cached_property
+    def registry_key(self) -> str:
+        return "\n".join(f"{f}={h}" for f, h in sorted(self.registry.sha256.items()))
+
+    @cached_property
+    def registry_digest(self) -> bytes:
+        """What a stored tag holds of the registry it was made with."""
+        return cache.digest(self.registry_key)
+
+    @cached_property
+    def terms_key(self) -> str:
+        """Term counts depend on the text, on the stop list and on their stored form."""
+        return cache.digest("TextTerms 1", *sorted(self.stop_words)).hex()
+
     def score(
         self, article: Article, base: bool, lexicons: Iterable[str], terms: bool = False, vocab: bool = True
     ) -> Outcome:
@@ -408,16 +422,16 @@ def run(
     # Keyness counts of texts whose counts are in the store: (article index, text, group).
     waiting: list[tuple[int, bytes, str]] = []
     # Every counted text and its group, in order: the key of the summed counts in the store.
-    corpus_key = hashlib.blake2b(_terms_key(scorer).encode(), digest_size=16)
+    corpus_key = hashlib.blake2b(scorer.terms_key.encode(), digest_size=16)
     workers = Workers(scorer, config.jobs)
     want_terms = vocabulary is not None
     reader = BatchReader(
         config.inputs,
         store,
         config.jobs,
-        _registry_digest(scorer),
+        scorer.registry_digest,
         tuple(lex.file for lex in scorer.lexicons),
-        _terms_key(scorer) if want_terms else None,
+        scorer.terms_key if want_terms else None,
     )
     try:
         scored = _scored(reader, scorer, store, workers, note, counts, want_terms, progress)
@@ -488,7 +502,7 @@ def _corpus_terms(
     summed = TermCounts.from_state(found) if found is not None else None
     if summed is not None:
         return summed
-    stop = _terms_key(scorer)
+    stop = scorer.terms_key
     for i in range(0, len(waiting), READ_BATCH):
         chunk = waiting[i : i + READ_BATCH]
         stored = store.terms([text for _, text, _ in chunk], stop)
@@ -516,7 +530,7 @@ def _distinctive(
     """The keyness section, with the examples the store holds for this corpus (finding
     them reads the input a second time) and the new ones kept there. Their key holds the
     registry (it names the outlets shown) and framing's source (it finds and cuts them)."""
-    examples_key = cache.digest(cache.code_key(), corpus_key.hex(), _registry_key(scorer))
+    examples_key = cache.digest(cache.code_key(), corpus_key.hex(), scorer.registry_key)
     known = _examples_from_state(store.examples(examples_key)) if store else {}
     found = distinctive(config, keyness, scorer, counts, groups, counted, corpus_key, known)
     if store and found.examples != known:
@@ -763,7 +777,6 @@ def _scored(
     carried: list[tuple[bytes, str, str, bytes]] = []
     # What each lexicon file's stored versions changed, worked out once for the run.
     edits = {lex.file: Edits(store, lex) for lex in scorer.lexicons} if store else {}
-    registry = _registry_digest(scorer)
     ahead = reader.ask()
     while True:
         read = ahead()
@@ -771,7 +784,7 @@ def _scored(
             note(message)
         following = _submit(read, scorer, store, edits, workers, want_terms) if read.articles else None
         if pending is not None:
-            _collect(pending, scorer, store, counts, carried, registry)
+            _collect(pending, scorer, store, counts, carried)
         if following is not None:
             ahead = reader.ask()
         if pending is not None:
@@ -836,12 +849,12 @@ def _collect(
     store: cache.Store | None,
     counts: dict[str, int],
     carried: list[tuple[bytes, str, str, bytes]],
-    registry: bytes,
 ) -> None:
     """The batch's scores collected from the workers, and stored. Hits carried over a
     lexicon edit are added to `carried`, for the caller to store."""
     slots, outcomes = batch.slots, batch.outcomes
     all_files = tuple(lex.file for lex in scorer.lexicons)
+    registry = scorer.registry_digest
     new_bases, new_tags, new_hits, new_vocab, new_terms = [], [], [], [], []
     for s in slots:
         for file, data in (s.carried or {}).items():
@@ -873,7 +886,7 @@ def _collect(
                 new_hits.append((s.text_key, file, lex.sha256, stored))
             new_vocab.append((s.text_key, vocab))
     if store:  # packed only to be stored: 5% of the parent's time with --no-cache
-        terms_key = _terms_key(scorer)
+        terms_key = scorer.terms_key
         store.write(
             new_bases,
             [(text_key, file, sha, cache.pack(stored)) for text_key, file, sha, stored in new_hits],
@@ -933,20 +946,6 @@ def _report_key(s: _Slot, hits: tuple[Hit, ...]) -> tuple[bytes, bytes]:
 _SHOWN_DIGEST = attrgetter("entry.shown_digest")
 _SPAN = attrgetter("start", "end")
 _VOICE = attrgetter("voice")
-
-
-def _registry_key(scorer: Scorer) -> str:
-    return "\n".join(f"{f}={h}" for f, h in sorted(scorer.registry.sha256.items()))
-
-
-def _registry_digest(scorer: Scorer) -> bytes:
-    """What a stored tag holds of the registry it was made with."""
-    return cache.digest(_registry_key(scorer))
-
-
-def _terms_key(scorer: Scorer) -> str:
-    """Term counts depend on the text, on the stop list and on their stored form."""
-    return cache.digest("TextTerms 1", *sorted(scorer.stop_words)).hex()
 
 
 def _from_store(
