@@ -289,7 +289,7 @@ def outlets_section(result: Result) -> list[str]:
             f"{o.articles:,}",
             f"{o.words:,}",
             _dates_cell(o),
-            "; ".join(f"{_origin(k)} ×{n}" for k, n in sorted(o.origins.items(), key=_most_then_name)) or "–",
+            "; ".join(f"{_origin(k)} ×{n}" for k, n in _ranked_origins(o)) or "–",
         ]
         for o in result.outlets
     ]
@@ -327,9 +327,9 @@ def _dates_cell(o: OutletTotals) -> str:
     return days
 
 
-def _most_then_name(item: tuple[Origin, int]) -> tuple[int, str, str, str]:
-    o, n = item
-    return (-n, o.outlet, o.type, o.state_owned)
+def _ranked_origins(o: OutletTotals) -> list[tuple[Origin, int]]:
+    """Whose copy the outlet reposted, and how often: most first, then by name."""
+    return sorted(o.origins.items(), key=lambda kn: (-kn[1], kn[0].outlet, kn[0].type, kn[0].state_owned))
 
 
 def articles_head() -> list[str]:
@@ -748,9 +748,7 @@ def _outlet_json(o: OutletTotals) -> dict[str, object]:
         "state_owned": o.state_owned,
         "articles": o.articles,
         "words": o.words,
-        "origins": [
-            {**_origin_json(k), "articles": n} for k, n in sorted(o.origins.items(), key=_most_then_name)
-        ],
+        "origins": [{**_origin_json(k), "articles": n} for k, n in _ranked_origins(o)],
         "first_date": o.first or None,
         "last_date": o.last or None,
         "articles_without_iso_date": o.undated,
