@@ -790,7 +790,7 @@ def _scored(
         if pending is not None:
             yield from _finish(pending, scorer, store, note)
             if progress:
-                progress(pending.size, pending.read)
+                progress(len(pending.read.articles), pending.read.share)
         if following is None:
             if store and carried:
                 store.write((), carried, ())
@@ -800,12 +800,10 @@ def _scored(
 
 @dataclass
 class _Batch:
-    size: int  # articles read
+    read: _Read  # as the input and the store gave it
     empty: list[Article]  # no text: skipped (noted when the batch is finished, in order)
     slots: list[_Slot]
-    read: float | None  # the share of the input read with this batch, if known
     outcomes: Iterator[Outcome]  # of the slots with a task, in order
-    rows: cache.BatchRows | None  # what the store held for it
 
 
 def _submit(
@@ -840,7 +838,7 @@ def _submit(
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms, store is not None)
     outcomes = workers.map([s.task for s in slots if s.task])
-    return _Batch(len(read.articles), empty, slots, read.share, outcomes, read.rows)
+    return _Batch(read, empty, slots, outcomes)
 
 
 def _collect(
@@ -909,7 +907,8 @@ def _finish(
         s.all_hits = tuple(h for lex in scorer.lexicons for h in s.hits[lex.file])
         if store and s.base.words:
             s.report_key = _report_key(s, s.all_hits)
-    reports = batch.rows.report_lines(s.report_key for s in slots if s.report_key) if batch.rows else {}
+    rows = batch.read.rows
+    reports = rows.report_lines(s.report_key for s in slots if s.report_key) if rows else {}
     for s in slots:
         assert s.base is not None
         if s.base.words == 0:
