@@ -114,6 +114,10 @@ _COUNTED = (
 CORPUS_TERMS_KEPT = 3  # summed term counts of the last corpora compared (tens of MB each)
 
 
+# 64 MB of pages for each connection (SQLite's default is 2 MB): the keys are hashes, so
+# every insert and lookup lands on a random page of a store of hundreds of MB.
+_PAGE_CACHE = "PRAGMA cache_size=-65536"
+
 # Seconds a write waits for another run that is writing to the same store (SQLite's default
 # is 5: a 100k run's last transactions take longer).
 BUSY_WAIT = 120.0
@@ -726,7 +730,7 @@ class Reader:
         if self.db is None:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_WAIT)
             db.execute("PRAGMA query_only = ON")
-            db.execute("PRAGMA cache_size=-65536")  # as the run's own connection (Store._open)
+            db.execute(_PAGE_CACHE)
             self.db = db
         return read_batch(self.db, lookup)
 
@@ -776,9 +780,7 @@ class Store:
             _check_own_tables(db, self.path)  # first: even the journal mode is written to the file
             _into_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
-            # 64 MB of pages (SQLite's default is 2 MB): the keys are hashes, so every insert
-            # and lookup lands on a random page of a store of hundreds of MB.
-            db.execute("PRAGMA cache_size=-65536")
+            db.execute(_PAGE_CACHE)
             if full_check:
                 check = db.execute("PRAGMA quick_check").fetchone()
                 if check is None or check[0] != "ok":
