@@ -75,8 +75,8 @@ def test_a_cached_rerun_gives_the_bytes_of_no_cache(corpus, tmp_path, small_batc
     assert (warm.md, warm.json) == (fresh.md, fresh.json)
 
 
-def _jsonl(path: Path, texts: list[str], outlet: str = "RT") -> Path:
-    lines = [json.dumps({"id": f"a{i}", "outlet": outlet, "text": t}) + "\n" for i, t in enumerate(texts)]
+def _jsonl(path: Path, texts: list[str]) -> Path:
+    lines = [json.dumps({"id": f"a{i}", "outlet": "RT", "text": t}) + "\n" for i, t in enumerate(texts)]
     path.write_text("".join(lines), encoding="utf-8")
     return path
 
