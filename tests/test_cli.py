@@ -613,7 +613,7 @@ def _many_seeds(tmp_path: Path) -> Path:
     return corpus
 
 
-# Two scoring workers, and the process that reads the input (pipeline.BatchReader).
+# Two scoring workers, and the process that reads the input (batches.BatchReader).
 CHILDREN_OF_TWO_JOBS = 3
 
 

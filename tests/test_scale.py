@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framing import cache, distinctive, keyness, pipeline, processes, writers
+from framing import batches, cache, distinctive, keyness, pipeline, processes, writers
 from framing.config import CompareConfig, KeynessConfig
+from framing.corpus import read_inputs
 from framing.errors import InputError, StoreDamaged, StoreError, WorkerError
 from framing.writers import compare
 
@@ -45,7 +46,7 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     # Several batches even for a handful of articles, so batch edges are exercised.
-    monkeypatch.setattr(pipeline, "READ_BATCH", 2)
+    monkeypatch.setattr(batches, "READ_BATCH", 2)
 
 
 def _config(corpus: Path, tmp_path: Path, **changes: object) -> CompareConfig:
@@ -96,14 +97,14 @@ def test_what_a_batch_finds_in_the_store_is_what_the_batch_two_before_stored(tmp
 
 def test_with_two_jobs_the_input_is_read_by_a_process_of_its_own(tmp_path, monkeypatch, small_batches):
     readers = tmp_path / "readers"
-    next_batch = pipeline._Reading.next
+    next_batch = batches._Reading.next
 
     def noting_next(self):
         with readers.open("a") as f:
             f.write(f"{os.getpid()}\n")
         return next_batch(self)
 
-    monkeypatch.setattr(pipeline._Reading, "next", noting_next)  # inherited by a forked reader
+    monkeypatch.setattr(batches._Reading, "next", noting_next)  # inherited by a forked reader
     corpus = _jsonl(tmp_path / "a.jsonl", ["Alpha met.", "Beta met.", "Gamma met."])
     for jobs in (1, 2):
         readers.write_text("")
@@ -116,7 +117,7 @@ def test_with_two_jobs_the_input_is_read_by_a_process_of_its_own(tmp_path, monke
 def test_a_reading_process_that_dies_stops_the_run_with_an_error(tmp_path, monkeypatch, small_batches):
     # Killed (by the out-of-memory killer, say), it takes the batch it was reading with it:
     # the run must stop with an error at once, not wait for that batch for ever.
-    monkeypatch.setattr(pipeline._Reading, "next", lambda self: os._exit(9))  # in the fork only
+    monkeypatch.setattr(batches._Reading, "next", lambda self: os._exit(9))  # in the fork only
     corpus = _jsonl(tmp_path / "a.jsonl", ["Alpha met.", "Beta met.", "Gamma met."])
     with pytest.raises(WorkerError, match="exited with status 9"):
         render(_config(corpus, tmp_path, cache=tmp_path / "s.sqlite", jobs=2))
@@ -285,7 +286,7 @@ def test_keyness_examples_are_kept_and_a_rerun_does_not_read_the_input_again(cor
         f.write("Example Daily,,example-daily.test,content_site,no,US,added by a test\n")
     read: list[object] = []
     with monkeypatch.context() as m:
-        m.setattr(distinctive, "read_inputs", lambda *a: read.append(a) or pipeline.read_inputs(*a))
+        m.setattr(distinctive, "read_inputs", lambda *a: read.append(a) or read_inputs(*a))
         render(_config(corpus, tmp_path, cache=store, lexicons=lexicons))
     assert read
 
@@ -297,7 +298,7 @@ def test_an_input_rewritten_during_the_run_is_an_error_not_examples_from_other_t
     # the run read it gave, with nothing said, example lines from texts never counted.
     fresh = render(_config(corpus, tmp_path))
     assert fresh.result.distinctive.examples
-    first_read = pipeline.read_inputs
+    first_read = read_inputs
 
     def rewritten_then_read(paths, *rest):
         for text in corpus.glob("*.txt"):  # the same articles, another export of their texts
@@ -823,7 +824,7 @@ def test_a_store_the_disk_stops_taking_mid_run_still_gives_the_report(corpus, tm
     fresh = render(_config(corpus, tmp_path))
     store = tmp_path / "store.sqlite"
     opened = cache.Store._open
-    monkeypatch.setattr(pipeline, "READ_BATCH", 2)
+    monkeypatch.setattr(batches, "READ_BATCH", 2)
 
     def growing_little(self):
         db = opened(self)
@@ -990,7 +991,7 @@ def test_warnings_come_in_the_same_order_whatever_the_jobs(tmp_path, monkeypatch
     for name, text in texts.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     (folder / "03.txt").write_bytes(b"\x00\x01binary")
-    monkeypatch.setattr(pipeline, "READ_BATCH", 2)
+    monkeypatch.setattr(batches, "READ_BATCH", 2)
     one = render(_config(folder, tmp_path, jobs=1))
     two = render(_config(folder, tmp_path, jobs=2))
     assert len(one.warnings) >= 2
@@ -1139,7 +1140,7 @@ def test_after_an_edit_only_texts_that_might_hold_it_have_their_vocabularies_rea
     # and of those only the texts whose own filter has the word's bits (by hand, from the
     # stored vocabularies): x1 and x2, which hold it, and seed 004 only if its filter
     # happens to have all three bits of the hash the entry needs.
-    articles = list(pipeline.read_inputs([corpus], lambda _m: None))
+    articles = list(read_inputs([corpus], lambda _m: None))
     assert [a.id for a in articles[4:]] == [articles[4].id, "x1", "x2"]
     keys = [cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:]]
     db = cache.Store(store)
@@ -1166,7 +1167,7 @@ def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
     )
     render(_config(corpus, tmp_path, cache=store))
     read = _edit_run(corpus, tmp_path, store, monkeypatch, TERM)
-    articles = list(pipeline.read_inputs([corpus], lambda _m: None))
+    articles = list(read_inputs([corpus], lambda _m: None))
     assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles)
 
 
@@ -1197,7 +1198,7 @@ def test_sets_stored_before_texts_had_filters_rule_out_whole_batches(
             )
     db.close()
     read = _edit_run(corpus, tmp_path, store, monkeypatch, TERM)
-    articles = list(pipeline.read_inputs([corpus], lambda _m: None))
+    articles = list(read_inputs([corpus], lambda _m: None))
     assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:])
 
 
@@ -1423,7 +1424,7 @@ def test_terminate_while_results_are_being_sent_ends_at_once():
 def test_each_batch_scored_is_told_with_the_share_read_with_it(tmp_path, monkeypatch):
     # The next batch is read before this one is handed on: the share read by then would
     # run a batch ahead (and a gzip block ahead, once the whole of a small file).
-    monkeypatch.setattr(pipeline, "READ_BATCH", 3)
+    monkeypatch.setattr(batches, "READ_BATCH", 3)
     lines = [
         json.dumps({"id": str(i), "outlet": "RT", "text": f"Article {i} says the bloc {'grew ' * i}."}) + "\n"
         for i in range(10)

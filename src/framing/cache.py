@@ -719,7 +719,7 @@ def _select(db: sqlite3.Connection, sql: str, keys: Sequence[bytes], *first: obj
 
 class Reader:
     """The store opened only to read, for the process that looks up rows ahead of the run
-    (pipeline.BatchReader). The run opened, checked and made the store current first;
+    (batches.BatchReader). The run opened, checked and made the store current first;
     connected at the first lookup, so that a failure to connect is that lookup's error."""
 
     def __init__(self, path: Path) -> None:

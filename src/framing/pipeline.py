@@ -7,37 +7,42 @@ processes (`jobs`), and its results are kept in the result store (cache.py) so a
 recomputes only what an edit touched. Reduce: each article's result is folded into the
 group totals and handed to the report as it arrives, in input order, then dropped: memory
 does not grow with the corpus.
+
+The input is read a batch at a time by batches.py, with what the store holds for each
+batch; edits.py says which stored hits still hold after a lexicon edit. What is asked of
+them, and when, is decided here.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass, fields, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import astuple, dataclass, fields
 from functools import cached_property
-from itertools import chain, islice
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
-from framing import cache, processes
+from framing import batches, cache, processes
 from framing import text as text_module
+from framing.batches import BatchReader, InputBatch, StoreQuery
 from framing.clean import CleanText, Removal, clean, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, Outlets, OutletTotals, group_key
 from framing.config import CompareConfig, KeynessConfig
-from framing.corpus import Article, InputMeter, read_inputs
+from framing.corpus import Article
 from framing.distinctive import MAX_GROUPS, Counted, Distinctive, Example, distinctive
 from framing.document import Document, prepare
+from framing.edits import Edits, identity
 from framing.errors import InputError, LexiconError, Problem, StoreDamaged
 from framing.keyness import TermCounts
-from framing.lexicon.load import Entry, Lexicon, load_lexicons
+from framing.lexicon.load import Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
-from framing.quotes import Voice, quoted_word_share
+from framing.quotes import quoted_word_share
 from framing.score import readability as readability_module
 from framing.score import sentiment as sentiment_module
-from framing.score.lexicon import Hit, LexiconScorer
+from framing.score.lexicon import Hit, LexiconScorer, StoredHit, as_hits
 from framing.score.readability import Readability, readability
 from framing.score.sentiment import Sentiment, sentiment
 from framing.terms import TextTerms, compact_counts
@@ -45,9 +50,6 @@ from framing.terms import TextTerms, compact_counts
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
 SCORING_VERSION = "2026-11-24.1"
-# Articles read, looked up in the store and sent to the workers at a time: one number
-# whatever --jobs is, so that warnings come in the same order, and so the same bytes.
-READ_BATCH = 512
 TASKS_PER_MESSAGE = 4  # articles sent to a worker at a time: fewer messages, same order
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
 
@@ -65,8 +67,6 @@ class Base:
     readability: Readability
 
 
-# A hit as stored: (entry index in its lexicon, start, end, voice, sentence start, sentence end)
-StoredHit = tuple[int, int, int, Voice, int, int]
 # Told after each batch: the articles it held, and the share of the input read (None when
 # the input's size is not known).
 Progress = Callable[[int, float | None], None]
@@ -259,11 +259,6 @@ class Scorer:
         return compact_counts(doc, self.stop_words)
 
 
-def as_hits(entries: Sequence[Entry], stored: list[StoredHit]) -> list[Hit]:
-    """Hits as stored (entry index first) made into Hits of those entries."""
-    return [Hit(entries[i], start, end, voice, (s0, s1)) for i, start, end, voice, s0, s1 in stored]
-
-
 def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
     return (scorer.index[file][id(h.entry)], h.start, h.end, h.voice, *h.sentence)
 
@@ -293,76 +288,6 @@ def _work(task: Task) -> Outcome:
 
 def _work_chunk(tasks: list[Task]) -> list[Outcome]:
     return [_work(task) for task in tasks]
-
-
-# ---- which stored results still hold ----------------------------------------------------
-
-
-def _identity(e: Entry) -> tuple[Any, ...]:
-    """What an entry is, whatever line it is on."""
-    return (e.term, e.tokens, e.concept, e.frame, e.category, e.context)
-
-
-class Edits:
-    """For one lexicon file: what changed between a stored version and the current one."""
-
-    def __init__(self, store: cache.Store, lexicon: Lexicon) -> None:
-        self.store = store
-        self.lexicon = lexicon
-        self.current = [_identity(e) for e in lexicon.entries]
-        self.by_identity = {ident: e for ident, e in zip(self.current, lexicon.entries, strict=True)}
-        self.position = {ident: k for k, ident in enumerate(self.current)}  # as by_identity: the last
-        self._old: dict[str, tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bool] | None] = {}
-        self._clear: dict[str, set[bytes]] = {}
-
-    def _version(self, sha: str) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bool] | None:
-        """The stored version's entries, the token sets of the entries that differ, and
-        whether every entry of both versions is at the same position in each."""
-        if sha not in self._old:
-            old = self.store.lexicon(sha)
-            if old is None:
-                self._old[sha] = None
-            else:
-                changed = set(old) ^ set(self.current)
-                unmoved = all(self.position.get(ident, k) == k for k, ident in enumerate(old))
-                self._old[sha] = (old, [ident[1] for ident in changed], unmoved)
-        return self._old[sha]
-
-    def clear(self, sha: str) -> set[bytes]:
-        """Texts whose stored hits of version `sha` hold as they are: by the store's token
-        sets, none of them holds all the tokens of an entry that differs."""
-        if sha not in self._clear:
-            version = self._version(sha)
-            self._clear[sha] = set() if version is None else self.store.clear_of(version[1])
-        return self._clear[sha]
-
-    def unmoved(self, sha: str) -> bool:
-        """Whether hits stored under version `sha` and carried over are stored the same
-        under the current version (every entry they can name kept its position)."""
-        version = self._version(sha)
-        return version is not None and version[2]
-
-    def carry_over(
-        self, sha: str, stored: list[StoredHit], vocabulary: str | None, clear: bool = False
-    ) -> list[Hit] | None:
-        """The stored hits, valid for the current lexicon; None if they must be recomputed.
-        `clear`: the text is known to hold no differing entry (see `clear`), so its
-        vocabulary is not needed."""
-        version = self._version(sha)
-        if version is None:
-            return None
-        old, changed, _ = version
-        if not clear:
-            if vocabulary is None:
-                return None
-            words = "\n" + vocabulary + "\n"
-            for toks in changed:
-                if all((f"\n{t[:-1]}" if t.endswith("*") else f"\n{t}\n") in words for t in toks):
-                    return None  # an added, removed or edited entry could match here
-        by_identity = self.by_identity
-        return [
-            Hit(by_identity[old[i]], start, end, voice, (s0, s1)) for i, start, end, voice, s0, s1 in stored
-        ]
 
 
 # ---- the run -----------------------------------------------------------------------------
@@ -425,14 +350,13 @@ def run(
     corpus_key = hashlib.blake2b(scorer.terms_key.encode(), digest_size=16)
     workers = Workers(scorer, config.jobs)
     want_terms = vocabulary is not None
-    reader = BatchReader(
-        config.inputs,
-        store,
-        config.jobs,
+    query = StoreQuery(
+        SCORING_VERSION,
         scorer.registry_digest,
         tuple(lex.file for lex in scorer.lexicons),
         scorer.terms_key if want_terms else None,
     )
+    reader = BatchReader(config.inputs, store, config.jobs, query)
     try:
         scored = _scored(reader, scorer, store, workers, note, counts, want_terms, progress)
         for result in scored:
@@ -503,8 +427,8 @@ def _corpus_terms(
     if summed is not None:
         return summed
     stop = scorer.terms_key
-    for i in range(0, len(waiting), READ_BATCH):
-        chunk = waiting[i : i + READ_BATCH]
+    for i in range(0, len(waiting), batches.READ_BATCH):
+        chunk = waiting[i : i + batches.READ_BATCH]
         stored = store.terms([text for _, text, _ in chunk], stop)
         for article, text, group in chunk:
             if text not in stored:  # listed by the index of counts, but not in their table
@@ -543,21 +467,7 @@ def _examples_from_state(state: Any) -> dict[tuple[str, str], Example]:
     return {k: Example(*v) for k, v in state.items()} if state else {}
 
 
-class _Processes:
-    """Worker processes that may never be started: closed or stopped only if they were."""
-
-    pool: processes.Pool | None = None
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-
-    def terminate(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-
-
-class Workers(_Processes):
+class Workers(processes.PoolOwner):
     """The scoring processes, started at the first article that needs scoring: a re-run
     that finds everything in the store loads no dictionary and forks nothing."""
 
@@ -590,163 +500,6 @@ class Workers(_Processes):
         return chain.from_iterable(self.pool.imap(_work_chunk, chunks))
 
 
-@dataclass(frozen=True)
-class _Read:
-    """A batch of the input: its articles, the keys of those with text, what the input's
-    reader said while reading them, and what the store holds for them."""
-
-    articles: list[Article]
-    text_keys: list[bytes]  # of the articles with text, in order
-    article_keys: list[bytes]
-    places: list[bytes]  # their places in the input (see _report_key)
-    notes: list[str]
-    share: float | None  # of the input read with this batch, if its size is known
-    rows: cache.BatchRows | None  # None without a store
-
-
-class _Reading:
-    """The input read a batch at a time, in whichever process reads it."""
-
-    def __init__(
-        self,
-        inputs: Sequence[Path],
-        rows: Callable[[cache.Lookup], cache.BatchRows] | None,
-        registry: bytes,
-        lexicons: tuple[str, ...],
-        terms_key: str | None,
-    ) -> None:
-        self.notes: list[str] = []
-        self.meter = InputMeter(inputs)
-        self.articles = read_inputs(list(inputs), self.notes.append, self.meter)
-        self.rows = rows
-        self.registry = registry
-        self.lexicons = lexicons
-        self.terms_key = terms_key
-        self.ahead: _Read | Exception | None = None  # the next batch, read ahead of its lookup
-
-    def read_input(self) -> None:
-        """Read the next batch and make its keys, ahead of its lookup: the input is not the
-        store, and may be read as far ahead as wanted. An error met is raised by next()."""
-        try:
-            self.ahead = self._read_input()
-        except Exception as e:
-            self.ahead = e
-
-    def _read_input(self) -> _Read:
-        batch = list(islice(self.articles, READ_BATCH))
-        notes = self.notes[:]
-        self.notes.clear()
-        text_keys, article_keys, places = [], [], []
-        article_start = cache.hasher(SCORING_VERSION)
-        for a in batch:
-            if a.text.strip():
-                key = cache.text_key(SCORING_VERSION, a.text)
-                text_keys.append(key)
-                # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
-                article_keys.append(cache.digest_after(article_start, a.outlet, a.url, key))
-                places.append(cache.digest(a.source, a.id))
-        share = self.meter.share() if batch else None
-        return _Read(batch, text_keys, article_keys, places, notes, share, None)
-
-    def next(self) -> _Read:
-        """The next batch, with the store's rows for it looked up now."""
-        if self.ahead is None:
-            self.read_input()
-        read, self.ahead = self.ahead, None
-        if isinstance(read, Exception):
-            raise read
-        assert read is not None
-        if not (self.rows and read.text_keys):
-            return read
-        lookup = cache.Lookup(
-            tuple(read.text_keys),
-            tuple(read.article_keys),
-            tuple(read.places),
-            self.registry,
-            self.lexicons,
-            self.terms_key,
-        )
-        return replace(read, rows=self.rows(lookup))
-
-
-class BatchReader(_Processes):
-    """The input's batches, each asked for ahead of need (see _scored). With more than one
-    job a process of its own reads them: it parses the input, makes the keys and looks up
-    the store's rows while this one hands on the batch before. On a re-run of 100,000
-    articles that work was about 9 s of this process's 30, and the second core waited. (SQLite
-    lets go of Python's lock while it reads a row, but a thread would wait for the lock
-    again after every row while this process works: 1,000 times slower in a test.)
-    With one job a batch is read here, when it is needed."""
-
-    def __init__(
-        self,
-        inputs: Sequence[Path],
-        store: cache.Store | None,
-        jobs: int,
-        registry: bytes,
-        lexicons: tuple[str, ...],
-        terms_key: str | None,
-    ) -> None:
-        self.reading: _Reading | None = None
-        self.read_ahead: Iterator[None] | None = None  # the reading process's last read_input
-        if jobs > 1 and processes.can_fork():
-            path = store.path if store else None
-            self.pool = processes.Pool(1, _init_reader, (inputs, path, registry, lexicons, terms_key))
-        else:
-            rows = functools.partial(cache.read_batch, store.db) if store else None
-            self.reading = _Reading(inputs, rows, registry, lexicons, terms_key)
-
-    def ask(self) -> Callable[[], _Read]:
-        """The next batch, read by the time it is called for. Asked for after the batch
-        two before it was stored, so that what it finds in the store does not depend on
-        timing (see _scored). The reading process then reads the input of the batch after
-        (not the store), while this one waits for neither."""
-        if self.reading is not None:
-            return self.reading.next
-        assert self.pool is not None
-        read_before = self.read_ahead
-        found = self.pool.imap(_next, [None])
-        self.read_ahead = self.pool.imap(_read_input, [None])
-
-        def answer() -> _Read:
-            read = next(found)
-            if read_before is not None:
-                next(read_before)  # done before `found` (in order), and nothing to give
-            return read
-
-        return answer
-
-
-# In the reading process: what it was started with, then what reads the input.
-_reader_start: tuple[Any, ...] = ()
-_reading: _Reading | None = None
-
-
-def _init_reader(*start: Any) -> None:
-    global _reader_start
-    _reader_start = start
-    processes.as_worker()
-
-
-def _reading_here() -> _Reading:
-    """The reading process's reading, made at its first task, so that an error in it (an
-    input that cannot be opened) is that task's error, raised in the run's process."""
-    global _reading
-    if _reading is None:
-        inputs, path, registry, lexicons, terms_key = _reader_start
-        rows = cache.Reader(path).read if path else None
-        _reading = _Reading(inputs, rows, registry, lexicons, terms_key)
-    return _reading
-
-
-def _next(_: None) -> _Read:
-    return _reading_here().next()
-
-
-def _read_input(_: None) -> None:
-    _reading_here().read_input()
-
-
 def _scored(
     reader: BatchReader,
     scorer: Scorer,
@@ -759,7 +512,7 @@ def _scored(
 ) -> Iterator[ArticleResult]:
     """Every article's result, in input order, a batch at a time. Three batches are under
     way at once: while one batch's results are handed on, the next one is scored by the
-    workers, and the one after is read (by a process of its own, see BatchReader).
+    workers, and the one after is read (by a process of its own, see batches.BatchReader).
 
     Each batch is asked for after the batch two before it was stored, and read before the
     batch in between is stored: what a batch finds in the store does not depend on timing,
@@ -800,14 +553,14 @@ def _scored(
 
 @dataclass
 class _Batch:
-    read: _Read  # as the input and the store gave it
+    read: InputBatch  # as the input and the store gave it
     empty: list[Article]  # no text: skipped (noted when the batch is finished, in order)
     slots: list[_Slot]
     outcomes: Iterator[Outcome]  # of the slots with a task, in order
 
 
 def _submit(
-    read: _Read,
+    read: InputBatch,
     scorer: Scorer,
     store: cache.Store | None,
     edits: dict[str, Edits],
@@ -889,7 +642,7 @@ def _collect(
             new_bases,
             [(text_key, file, sha, cache.pack(stored)) for text_key, file, sha, stored in new_hits],
             new_vocab,
-            [(lex.sha256, [_identity(e) for e in lex.entries]) for lex in scorer.lexicons],
+            [(lex.sha256, [identity(e) for e in lex.entries]) for lex in scorer.lexicons],
             [(text_key, terms_key, terms) for text_key, terms in new_terms],
             new_tags,
         )

@@ -309,6 +309,20 @@ class Pool:
             w.results.close()
 
 
+class PoolOwner:
+    """Worker processes that may never be started: closed or stopped only if they were."""
+
+    pool: Pool | None = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+
+
 def _serve(
     tasks: Connection,
     results: Connection,

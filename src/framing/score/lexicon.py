@@ -8,6 +8,7 @@ different things about the outlet.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from framing.document import Document
@@ -26,6 +27,16 @@ class Hit:
     end: int
     voice: Voice
     sentence: tuple[int, int]  # the span of its sentence
+
+
+# A hit as the result store keeps it, and as a worker sends it back:
+# (entry index in its lexicon, start, end, voice, sentence start, sentence end)
+StoredHit = tuple[int, int, int, Voice, int, int]
+
+
+def as_hits(entries: Sequence[Entry], stored: list[StoredHit]) -> list[Hit]:
+    """Hits as stored (entry index first) made into Hits of those entries."""
+    return [Hit(entries[i], start, end, voice, (s0, s1)) for i, start, end, voice, s0, s1 in stored]
 
 
 class LexiconScorer:
