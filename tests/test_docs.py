@@ -1,4 +1,5 @@
-"""The README's promises, checked: its two opening commands, and the test command CI runs."""
+"""The README's promises, checked: its two opening commands, and the test command CI runs;
+and the architecture notes' list of modules."""
 
 import re
 from pathlib import Path
@@ -25,6 +26,20 @@ def test_readme_opens_with_the_install_and_test_commands():
 def test_ci_runs_the_readme_test_command_verbatim():
     test = commands()[1]
     assert test in CI.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_architecture_table_lists_every_module():
+    # A newcomer finds where anything lives from that table: a module left out of it (or
+    # one listed that is gone) misleads.
+    table = re.findall(r"^\| `([\w/]+\.py)` \|", (ROOT / "docs" / "ARCHITECTURE.md").read_text("utf-8"), re.M)
+    package = ROOT / "src" / "framing"
+    modules = {
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if p.name not in ("__init__.py", "__main__.py")
+    }
+    assert len(table) == len(set(table))
+    assert set(table) == modules
 
 
 def test_readme_excerpt_is_from_the_real_seeds_report():
