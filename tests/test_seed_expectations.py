@@ -125,7 +125,8 @@ def test_hits_offsets_lead_back_to_the_original(seeds_result):
 
 def test_windows_line_endings_change_nothing_but_offsets(seed_articles, tmp_path):
     from framing.corpus import Article
-    from framing.pipeline import Scorer, load_lexicon_folder, score_article
+    from framing.pipeline import load_lexicon_folder, score_article
+    from framing.score.article import Scorer
 
     from helpers import LEXICONS
 

@@ -28,7 +28,7 @@ from framing.terms import occurrences
 
 if TYPE_CHECKING:
     from framing.config import CompareConfig, KeynessConfig
-    from framing.pipeline import Scorer
+    from framing.score.article import Scorer
 
 KWIC_WIDTH = 60
 MAX_GROUPS = 40  # groups compared each against the rest

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import astuple, dataclass, fields
 from functools import cached_property
 from itertools import chain
@@ -28,43 +28,28 @@ from typing import Any, Protocol
 from framing import batches, cache, processes
 from framing import text as text_module
 from framing.batches import BatchReader, InputBatch, StoreQuery
-from framing.clean import CleanText, Removal, clean, restore
+from framing.clean import CleanText, restore
 from framing.compare import ArticleScores, Group, Groups, HitKey, Outlets, OutletTotals, group_key
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import Article
 from framing.distinctive import MAX_GROUPS, Counted, Distinctive, Example, distinctive
-from framing.document import Document, prepare
 from framing.edits import Edits, identity
 from framing.errors import InputError, LexiconError, Problem, StoreDamaged
 from framing.keyness import TermCounts
 from framing.lexicon.load import Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
-from framing.quotes import quoted_word_share
 from framing.score import readability as readability_module
 from framing.score import sentiment as sentiment_module
-from framing.score.lexicon import Hit, LexiconScorer, StoredHit, as_hits
-from framing.score.readability import Readability, readability
-from framing.score.sentiment import Sentiment, sentiment
-from framing.terms import TextTerms, compact_counts
+from framing.score.article import Base, Outcome, Scorer, Task
+from framing.score.lexicon import Hit, as_hits
+from framing.score.sentiment import Sentiment
+from framing.terms import TextTerms
 
 # Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
 # returns for the same input, so that no stored result of the old code is used.
 SCORING_VERSION = "2026-11-24.1"
 TASKS_PER_MESSAGE = 4  # articles sent to a worker at a time: fewer messages, same order
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
-
-
-@dataclass(frozen=True)
-class Base:
-    """An article's results that no lexicon affects."""
-
-    tag: Tag
-    removed: tuple[Removal, ...]
-    words: int
-    sentences: int
-    quoted_share: float
-    sentiment: Sentiment
-    readability: Readability
 
 
 # Told after each batch: the articles it held, and the share of the input read (None when
@@ -188,79 +173,6 @@ def _text_results(base: Base) -> tuple[Any, ...]:
 
 def _with_tag(found: Tag, results: tuple[Any, ...]) -> Base:
     return Base(tag=found, **dict(zip(_TEXT_RESULTS, results, strict=True)))
-
-
-def score_base(article: Article, cleaned: CleanText, doc: Document, registry: Registry) -> Base:
-    return Base(
-        tag=tag(article.outlet, article.url, cleaned, registry),
-        removed=tuple(cleaned.removed),
-        words=doc.words,
-        sentences=len(doc.sentences),
-        quoted_share=quoted_word_share(doc.text, doc.words, doc.quotes),
-        sentiment=sentiment(doc.sentence_texts()),
-        readability=readability(doc.text),
-    )
-
-
-def vocabulary(doc: Document) -> str:
-    """The text's distinct tokens, one per line, sorted: what the store checks an edited
-    lexicon entry against."""
-    return "\n".join(sorted(doc.token_ids.words))
-
-
-# What a worker returns: the base (or None if it was not asked for), the hits of each lexicon
-# it was asked for, the text's vocabulary (for the store: "" without one), and its term
-# counts if asked for.
-Outcome = tuple[Base | None, dict[str, list[StoredHit]], str, TextTerms | None]
-# (article, base wanted, lexicon files wanted, term counts wanted, vocabulary wanted)
-Task = tuple[Article, bool, tuple[str, ...], bool, bool]
-
-
-class Scorer:
-    """Everything a worker needs, built once in the parent and inherited by forked workers."""
-
-    def __init__(
-        self, lexicons: list[Lexicon], registry: Registry, stop_words: frozenset[str] = frozenset()
-    ) -> None:
-        self.lexicons = lexicons
-        self.registry = registry
-        self.stop_words = stop_words
-        self.by_file = {lex.file: LexiconScorer([lex]) for lex in lexicons}
-        self.index = {lex.file: {id(e): i for i, e in enumerate(lex.entries)} for lex in lexicons}
-
-    @cached_property
-    def registry_key(self) -> str:
-        return "\n".join(f"{f}={h}" for f, h in sorted(self.registry.sha256.items()))
-
-    @cached_property
-    def registry_digest(self) -> bytes:
-        """What a stored tag holds of the registry it was made with."""
-        return cache.digest(self.registry_key)
-
-    @cached_property
-    def terms_key(self) -> str:
-        """Term counts depend on the text, on the stop list and on their stored form."""
-        return cache.digest("TextTerms 1", *sorted(self.stop_words)).hex()
-
-    def score(
-        self, article: Article, base: bool, lexicons: Iterable[str], terms: bool = False, vocab: bool = True
-    ) -> Outcome:
-        cleaned = clean(article.text)
-        doc = prepare(cleaned.text)
-        found = {file: [_stored(self, file, h) for h in self.by_file[file].hits(doc)] for file in lexicons}
-        return (
-            score_base(article, cleaned, doc, self.registry) if base else None,
-            found,
-            vocabulary(doc) if vocab else "",
-            self.term_counts(doc) if terms else None,
-        )
-
-    def term_counts(self, doc: Document) -> TextTerms:
-        return compact_counts(doc, self.stop_words)
-
-
-def _stored(scorer: Scorer, file: str, h: Hit) -> StoredHit:
-    return (scorer.index[file][id(h.entry)], h.start, h.end, h.voice, *h.sentence)
 
 
 def score_article(article: Article, scorer: Scorer) -> ArticleResult:
@@ -613,7 +525,7 @@ def _collect(
             # that appends lines), else packed again with the entries' current positions.
             assert s.hits is not None
             if data is None:
-                data = cache.pack([_stored(scorer, file, h) for h in s.hits[file]])
+                data = cache.pack([scorer.stored(file, h) for h in s.hits[file]])
             carried.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
         if s.tagged_again:
             assert s.base is not None

@@ -1,1 +1,2 @@
-"""Scorers: each takes text (a Document) and returns plain data; none touches the disk."""
+"""Scorers: each takes text (a Document) and returns plain data; none touches the disk.
+article.py runs them all over one article, after cleaning and tagging."""
