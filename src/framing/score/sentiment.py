@@ -22,11 +22,13 @@ Two shortcuts that leave every value as VADER gives it:
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from heapq import heappop, heappush
+from pathlib import Path
 
+from vaderSentiment import vaderSentiment as vader_module
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
     C_INCR,
@@ -277,6 +279,20 @@ def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
 @cache
 def _tone() -> _Tone:
     return _Tone()
+
+
+def _vader_files() -> list[Path]:
+    """VADER's rules (its module: the constants and functions copied or called here) and
+    the two lexicons its analyzer reads from beside it."""
+    folder = Path(vader_module.__file__).parent
+    return [folder / "vaderSentiment.py", folder / "vader_lexicon.txt", folder / "emoji_utf8_lexicon.txt"]
+
+
+def source_data() -> Iterator[bytes]:
+    """The bytes of what tone is scored with besides framing's code: part of the key of
+    every stored result (score.article.scoring_key)."""
+    for path in _vader_files():
+        yield path.read_bytes()
 
 
 def warm_up() -> None:
