@@ -49,6 +49,7 @@ import os
 import pickle
 import re
 import sqlite3
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -225,9 +226,15 @@ def _read(h: Any, parts: Iterable[str | bytes]) -> Any:
 
 @functools.cache
 def code_key() -> str:
-    """A hash of framing's own source: part of the key of stored report lines, so that no
-    change to how they are written can leave old lines in a new report."""
+    """A hash of framing's own source, and of the versions of Python, NumPy and SciPy that
+    compute with it: part of the key of what is made from results (report lines, keyness
+    tables and examples), so that no change to how they are made can leave old ones in a
+    new report. (A new NumPy may round a logarithm's last bit otherwise.)"""
+    import scipy  # only its version: the keyness code imports it anyway
+
     h = hashlib.blake2b(digest_size=16)
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    h.update(f"Python {python} NumPy {np.__version__} SciPy {scipy.__version__}\0".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
