@@ -27,6 +27,7 @@ from framing.terms import TextTerms, compact_counts
 
 # Part of every stored result's key: change it whenever cleaning, tagging or a scorer
 # changes what it returns for the same input, so that no stored result of the old code is used.
+# tests/test_scoring_version.py fails on any change to that code until the choice is recorded.
 SCORING_VERSION = "2026-11-24.1"
 
 

@@ -1,0 +1,48 @@
+"""SCORING_VERSION is part of the key of every stored result. A change to the code that
+scores a text must come with a new one, or a re-run mixes results of the old code with the
+new and differs from --no-cache with nothing said. Nothing but a person's memory kept the
+two together; this test holds a digest of that code with the version it was recorded
+under, so that changing the code makes someone decide."""
+
+import hashlib
+from pathlib import Path
+
+import framing
+from framing.score.article import SCORING_VERSION
+
+PACKAGE = Path(framing.__file__).parent  # the code under test, installed or not
+# What decides a text's stored results: its cleaning, tokens, sentences and quotations, its
+# outlet tag, its term counts, its lexicon hits, its tone and readability.
+SCORING_CODE = (
+    "clean.py",
+    "document.py",
+    "lexicon/load.py",
+    "lexicon/match.py",
+    "outlets.py",
+    "quotes.py",
+    "score/article.py",
+    "score/lexicon.py",
+    "score/readability.py",
+    "score/sentiment.py",
+    "terms.py",
+    "text.py",
+)
+RECORDED = ("2026-11-24.1", "9a2952a1ad5d78baa5b218fbb21c885f180d0069845ef5d86877e7dc408291e7")
+
+
+def scoring_code_digest() -> str:
+    h = hashlib.sha256()
+    for name in SCORING_CODE:
+        h.update(name.encode() + b"\0" + (PACKAGE / name).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def test_the_scoring_code_is_the_code_recorded_with_this_scoring_version():
+    digest = scoring_code_digest()
+    assert (SCORING_VERSION, digest) == RECORDED, (
+        "The code that scores a text changed. If a stored result of any text could now "
+        "differ (cleaning, tokens, tags, counts, hits, tone, readability), change "
+        "SCORING_VERSION in src/framing/score/article.py; if not (a comment, a rename, the "
+        "same values faster), keep it. Either way record what you decided in RECORDED in "
+        f"tests/test_scoring_version.py: ({SCORING_VERSION!r}, {digest!r})"
+    )
