@@ -33,16 +33,23 @@ class StoreQuery:
 
 @dataclass(frozen=True)
 class InputBatch:
-    """A batch of the input: its articles, the keys of those with text, what the input's
-    reader said while reading them, and what the store holds for them."""
+    """A batch of the input: its articles with text and their keys, those without (which
+    are skipped), what the input's reader said while reading them, and what the store holds
+    for them."""
 
-    articles: list[Article]
-    text_keys: list[bytes]  # of the articles with text, in order
+    texts: list[Article]  # the articles with text, in order
+    empty: list[Article]  # the articles without, in order
+    text_keys: list[bytes]  # of `texts`, in the same order
     article_keys: list[bytes]
     places: list[bytes]  # their places in the input: source and id (see pipeline._report_key)
     notes: list[str]
     share: float | None  # of the input read with this batch, if its size is known
     rows: cache.BatchRows | None  # None without a store
+
+    @property
+    def size(self) -> int:
+        """The articles read, with text or without."""
+        return len(self.texts) + len(self.empty)
 
 
 class _Reading:
@@ -73,18 +80,21 @@ class _Reading:
         batch = list(islice(self.articles, READ_BATCH))
         notes = self.notes[:]
         self.notes.clear()
+        texts: list[Article] = []
+        empty: list[Article] = []
+        for a in batch:
+            (texts if a.text.strip() else empty).append(a)
         text_keys, article_keys, places = [], [], []
         version = self.query.version
         article_start = cache.hasher(version)
-        for a in batch:
-            if a.text.strip():
-                key = cache.text_key(version, a.text)
-                text_keys.append(key)
-                # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
-                article_keys.append(cache.digest_after(article_start, a.outlet, a.url, key))
-                places.append(cache.digest(a.source, a.id))
+        for a in texts:
+            key = cache.text_key(version, a.text)
+            text_keys.append(key)
+            # The text by its key: hashing each text twice took 0.7 s more of a 100k re-run.
+            article_keys.append(cache.digest_after(article_start, a.outlet, a.url, key))
+            places.append(cache.digest(a.source, a.id))
         share = self.meter.share() if batch else None
-        return InputBatch(batch, text_keys, article_keys, places, notes, share, None)
+        return InputBatch(texts, empty, text_keys, article_keys, places, notes, share, None)
 
     def next(self) -> InputBatch:
         """The next batch, with the store's rows for it looked up now."""

@@ -205,9 +205,9 @@ def _work_chunk(tasks: list[Task]) -> list[Outcome]:
 @dataclass
 class _Slot:
     article: Article
-    article_key: bytes = b""
-    text_key: bytes = b""
-    place: bytes = b""  # the article's place in the input: its source and id
+    article_key: bytes
+    text_key: bytes
+    place: bytes  # the article's place in the input: its source and id
     base: Base | None = None
     tagged_again: bool = False  # the stored tag no longer held: the base's tag is new
     hits: dict[str, list[Hit]] | None = None
@@ -444,7 +444,7 @@ def _scored(
         read = ahead()
         for message in read.notes:
             note(message)
-        following = _submit(read, scorer, store, edits, workers, want_terms) if read.articles else None
+        following = _submit(read, scorer, store, edits, workers, want_terms) if read.size else None
         if pending is not None:
             _collect(pending, scorer, store, counts, carried)
         if following is not None:
@@ -452,7 +452,7 @@ def _scored(
         if pending is not None:
             yield from _finish(pending, scorer, store, note)
             if progress:
-                progress(len(pending.read.articles), pending.read.share)
+                progress(pending.read.size, pending.read.share)
         if following is None:
             if store and carried:
                 store.write((), carried, ())
@@ -463,8 +463,7 @@ def _scored(
 @dataclass
 class _Batch:
     read: InputBatch  # as the input and the store gave it
-    empty: list[Article]  # no text: skipped (noted when the batch is finished, in order)
-    slots: list[_Slot]
+    slots: list[_Slot]  # one per article with text
     outcomes: Iterator[Outcome]  # of the slots with a task, in order
 
 
@@ -477,17 +476,12 @@ def _submit(
     want_terms: bool,
 ) -> _Batch:
     """What the store holds for each article of the batch, and the rest sent to be scored."""
-    slots: list[_Slot] = []
-    empty: list[Article] = []
-    for a in read.articles:
-        if a.text.strip():
-            slots.append(_Slot(a))
-        else:
-            empty.append(a)
-    for s, text_key, article_key, place in zip(
-        slots, read.text_keys, read.article_keys, read.places, strict=True
-    ):
-        s.text_key, s.article_key, s.place = text_key, article_key, place
+    slots = [
+        _Slot(a, article_key, text_key, place)
+        for a, text_key, article_key, place in zip(
+            read.texts, read.text_keys, read.article_keys, read.places, strict=True
+        )
+    ]
     all_files = tuple(lex.file for lex in scorer.lexicons)
     stored_terms: frozenset[bytes] = frozenset()
     if store and read.rows:
@@ -500,7 +494,7 @@ def _submit(
         if s.base is None or missing or need_terms:
             s.task = (s.article, s.base is None, missing, need_terms, store is not None)
     outcomes = workers.map([s.task for s in slots if s.task])
-    return _Batch(read, empty, slots, outcomes)
+    return _Batch(read, slots, outcomes)
 
 
 def _collect(
@@ -561,7 +555,7 @@ def _finish(
     batch: _Batch, scorer: Scorer, store: cache.Store | None, note: Callable[[str], None]
 ) -> Iterator[ArticleResult]:
     """The batch's results (collected by _collect), in input order."""
-    for article in batch.empty:
+    for article in batch.read.empty:  # no text: skipped, in input order
         note(f"{article.source}: article {article.id!r} has no text, skipped")
     slots = batch.slots
     for s in slots:
