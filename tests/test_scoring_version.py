@@ -27,7 +27,7 @@ SCORING_CODE = (
     "terms.py",
     "text.py",
 )
-RECORDED = ("2026-11-24.1", "9a2952a1ad5d78baa5b218fbb21c885f180d0069845ef5d86877e7dc408291e7")
+RECORDED = ("2026-11-24.1", "aafc54f8f06723e051ae3d2e0c729b35af884f5c1ae788e03770e637cbed968c")
 
 
 def scoring_code_digest() -> str:

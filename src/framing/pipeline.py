@@ -174,7 +174,7 @@ def _with_tag(found: Tag, results: tuple[Any, ...]) -> Base:
 
 def score_article(article: Article, scorer: Scorer) -> ArticleResult:
     """One article scored in this process, with no store: for tests and for library use."""
-    base, found, _, _ = scorer.score(article, True, [lex.file for lex in scorer.lexicons])
+    base, found, _, _ = scorer.score(article, True, scorer.files)
     assert base is not None
     hits = [h for lex in scorer.lexicons for h in as_hits(lex.entries, found[lex.file])]
     return ArticleResult(article, base, tuple(hits))
@@ -262,7 +262,7 @@ def run(
     query = StoreQuery(
         scoring_key(),
         scorer.registry_digest,
-        tuple(lex.file for lex in scorer.lexicons),
+        scorer.files,
         scorer.terms_key if want_terms else None,
     )
     reader = BatchReader(config.inputs, store, config.jobs, query)
@@ -482,7 +482,7 @@ def _submit(
             read.texts, read.text_keys, read.article_keys, read.places, strict=True
         )
     ]
-    all_files = tuple(lex.file for lex in scorer.lexicons)
+    all_files = scorer.files
     stored_terms: frozenset[bytes] = frozenset()
     if store and read.rows:
         _from_store(slots, scorer, store, edits, read.rows)
@@ -507,7 +507,7 @@ def _collect(
     """The batch's scores collected from the workers, and stored. Hits carried over a
     lexicon edit are added to `carried`, for the caller to store."""
     slots, outcomes = batch.slots, batch.outcomes
-    all_files = tuple(lex.file for lex in scorer.lexicons)
+    all_files = scorer.files
     registry = scorer.registry_digest
     new_bases, new_tags, new_hits, new_vocab, new_terms = [], [], [], [], []
     for s in slots:

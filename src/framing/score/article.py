@@ -93,6 +93,7 @@ class Scorer:
         self.lexicons = lexicons
         self.registry = registry
         self.stop_words = stop_words
+        self.files = tuple(lex.file for lex in lexicons)  # in lexicon order, as hits are
         self.by_file = {lex.file: LexiconScorer([lex]) for lex in lexicons}
         self.index = {lex.file: {id(e): i for i, e in enumerate(lex.entries)} for lex in lexicons}
 
