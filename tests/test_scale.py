@@ -25,7 +25,7 @@ import pyphen
 import pytest
 import scipy
 
-from framing import batches, cache, distinctive, keyness, pipeline, processes, writers
+from framing import batches, cache, distinctive, keyness, pipeline, processes, vocabulary_sets, writers
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import read_inputs
 from framing.errors import InputError, StoreDamaged, StoreError, WorkerError
@@ -1188,27 +1188,33 @@ def _filter_bits_by_hand(hashes: list[int]) -> set[int]:
 
 def test_token_hashes_are_the_polynomial_worked_out_with_python_integers(monkeypatch):
     tokens = ["ab", "hardliner", "é", "x", "crimea", "😀ok", "ostensibly", "a" * 300]
-    hashes = cache.token_hashes("\n".join(["", *tokens[:3], "", *tokens[3:]]))  # empty tokens skipped
+    hashes = vocabulary_sets.token_hashes(
+        "\n".join(["", *tokens[:3], "", *tokens[3:]])
+    )  # empty tokens skipped
     words = [_hash_by_hand(t) for t in tokens]
     prefixes = [_prefix_hash_by_hand(t) for t in tokens if len(t) >= 3]
     assert hashes.tolist() == words + prefixes
     # A set made a few texts at a time is the set made at once.
     vocabularies = ["ab\ncrimea", "hardliner\nx", "", "é\nostensibly", "\n".join(tokens)]
-    whole, filters = cache.token_set(vocabularies)
-    monkeypatch.setattr(cache, "_SET_CHUNK", 12)
-    chunked, chunked_filters = cache.token_set(vocabularies)
+    whole, filters = vocabulary_sets.token_set(vocabularies)
+    monkeypatch.setattr(vocabulary_sets, "_SET_CHUNK", 12)
+    chunked, chunked_filters = vocabulary_sets.token_set(vocabularies)
     assert chunked.tolist() == whole.tolist() == sorted(set(words + prefixes))
     assert chunked_filters.tolist() == filters.tolist()
-    assert cache.might_hold(whole, ["hardliner"]) and cache.might_hold(whole, ["ab", "x"])
-    assert cache.might_hold(whole, ["hardlin*"]) and cache.might_hold(whole, ["ost*", "crimea"])
-    assert not cache.might_hold(whole, ["hardliner", "nope"]) and not cache.might_hold(whole, ["zzz*"])
+    assert vocabulary_sets.might_hold(whole, ["hardliner"]) and vocabulary_sets.might_hold(whole, ["ab", "x"])
+    assert vocabulary_sets.might_hold(whole, ["hardlin*"]) and vocabulary_sets.might_hold(
+        whole, ["ost*", "crimea"]
+    )
+    assert not vocabulary_sets.might_hold(whole, ["hardliner", "nope"]) and not vocabulary_sets.might_hold(
+        whole, ["zzz*"]
+    )
     # Each text's filter has exactly the bits of its own hashes: three parts of each hash.
     assert filters.shape == (5, 4096 // 8)
     for vocabulary, row in zip(vocabularies, np.unpackbits(filters, axis=1), strict=True):
         assert set(np.flatnonzero(row).tolist()) == _filter_bits_by_hand(_hashes_by_hand(vocabulary))
-    assert cache.might_hold_each(filters, ["hardliner"]) == [False, True, False, False, True]
-    assert cache.might_hold_each(filters, ["ost*", "é"]) == [False, False, False, True, True]
-    assert cache.might_hold_each(filters, ["ab", "zzz"]) == [False] * 5
+    assert vocabulary_sets.might_hold_each(filters, ["hardliner"]) == [False, True, False, False, True]
+    assert vocabulary_sets.might_hold_each(filters, ["ost*", "é"]) == [False, False, False, True, True]
+    assert vocabulary_sets.might_hold_each(filters, ["ab", "zzz"]) == [False] * 5
 
 
 def _edited(tmp_path: Path, line: str) -> Path:
@@ -1268,9 +1274,9 @@ def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
     store = tmp_path / "store.sqlite"
     # Every token hashes to 0: every batch set and every text's filter seems to hold every
     # word, so every vocabulary is read.
-    hashes_and_starts = cache._hashes_and_starts
+    hashes_and_starts = vocabulary_sets._hashes_and_starts
     monkeypatch.setattr(
-        cache,
+        vocabulary_sets,
         "_hashes_and_starts",
         lambda joined: (lambda h, at: (np.zeros_like(h), at))(*hashes_and_starts(joined)),
     )

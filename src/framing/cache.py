@@ -61,8 +61,8 @@ from typing import Any, Concatenate, ParamSpec
 import numpy as np
 from numpy.typing import NDArray
 
+from framing import vocabulary_sets
 from framing.errors import OutputError, StoreDamaged, StoreError
-from framing.lexicon.load import MIN_GLOB_PREFIX
 
 # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes;
 # 4: tags keyed without the registry, whose hash each row holds
@@ -320,148 +320,18 @@ def _tags_from_schema_3(db: sqlite3.Connection) -> None:
     db.execute(_TAGS_TABLE)
 
 
-_P = np.uint64(0x100000001B3)  # odd: its powers are invertible modulo 2**64
-_P_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
-_PREFIX_MARK = np.uint64(0x9E3779B97F4A7C15)  # sets a prefix's hash apart from a word's
-
-
-def token_hashes(joined: str) -> NDArray[np.uint64]:
-    """64-bit hashes of the newline-separated tokens of `joined`, and of the first
-    MIN_GLOB_PREFIX characters of each token that long (marked apart), unsorted.
-
-    A token's hash is the sum of (code point + 1) · P^i over its characters, modulo 2**64,
-    i counted from the token's start; over a whole batch it is taken from one running sum
-    and P's inverse powers, so the work is a few array operations, not a call per token.
-    A hash only ever says "might hold": two tokens with the same hash make a batch look
-    like it holds a word it does not, and its vocabularies are then read and checked."""
-    return _hashes_and_starts(joined)[0]
-
-
-def _hashes_and_starts(joined: str) -> tuple[NDArray[np.uint64], NDArray[np.intp]]:
-    """token_hashes(joined), and where each hashed token starts in `joined` (code points)."""
-    chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    n = len(chars)
-    if not n:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.intp)
-    with np.errstate(over="ignore"):
-        powers = np.ones(n, dtype=np.uint64)  # P^0 .. P^(n-1), wrapping
-        np.cumprod(np.full(n - 1, _P, dtype=np.uint64), out=powers[1:])
-        inverse = np.ones(n, dtype=np.uint64)  # P^-0 .. P^-(n-1)
-        np.cumprod(np.full(n - 1, _P_INVERSE, dtype=np.uint64), out=inverse[1:])
-        running = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum((chars.astype(np.uint64) + np.uint64(1)) * powers, out=running[1:])
-        breaks = np.flatnonzero(chars == ord("\n"))
-        starts = np.r_[0, breaks + 1]
-        ends = np.r_[breaks, n]
-        starts, ends = starts[ends > starts], ends[ends > starts]
-        words = (running[ends] - running[starts]) * inverse[starts]
-        long = starts[ends - starts >= MIN_GLOB_PREFIX]
-        prefixes = (running[long + MIN_GLOB_PREFIX] - running[long]) * inverse[long] + _PREFIX_MARK
-    return np.concatenate([words, prefixes]), np.concatenate([starts, long])
-
-
-_SET_CHUNK = 1 << 18  # characters hashed at once: a few MB of arrays, not a batch's worth
-
-# Each text's own filter: a token's hash sets three of BLOOM_BITS bits, taken from three
-# parts of the hash. On 512 stored AllSides vocabularies 30% of a filter's bits are set, so
-# a word a text lacks finds its three bits set about 2.7% of the time (0.3³; then its
-# vocabulary is read).
-BLOOM_BITS = 4096
-_BLOOM_SHIFTS = (np.uint64(0), np.uint64(21), np.uint64(42))
-
-
-def _bloom_positions(hashes: NDArray[np.uint64]) -> NDArray[np.intp]:
-    """The bits that `hashes` set in a text's filter, three per hash."""
-    mask = np.uint64(BLOOM_BITS - 1)
-    return np.concatenate([(hashes >> shift) & mask for shift in _BLOOM_SHIFTS]).astype(np.intp)
-
-
-def token_set(vocabularies: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.uint8]]:
-    """The sorted distinct token_hashes of all the vocabularies (newline-separated tokens),
-    and each vocabulary's own filter (a row of BLOOM_BITS / 8 bytes): a batch's set rules
-    out the batch, a filter one text of it."""
-    parts: list[NDArray[np.uint64]] = []
-    filters = np.zeros((len(vocabularies), BLOOM_BITS), dtype=bool)
-    chunk: list[str] = []
-    first = 0  # the index of the chunk's first vocabulary
-    size = 0
-    for i, v in enumerate([*vocabularies, None]):
-        if v is None or (chunk and size + len(v) > _SET_CHUNK):
-            hashes, starts = _hashes_and_starts("\n".join(chunk))
-            # Whose each token is: the last vocabulary to start at or before it.
-            offsets = np.cumsum([0] + [len(c) + 1 for c in chunk[:-1]])
-            owners = first + np.searchsorted(offsets, starts, side="right") - 1
-            bits = np.tile(owners * BLOOM_BITS, len(_BLOOM_SHIFTS)) + _bloom_positions(hashes)
-            filters.reshape(-1)[bits] = True  # by flat index: 3.5x faster than by (row, column)
-            parts.append(hashes)
-            chunk, size, first = [], 0, i
-        if v is not None:
-            chunk.append(v)
-            size += len(v) + 1
-    # Sorted, then repeats dropped: np.unique hashes every value first, several times slower.
-    out: NDArray[np.uint64] = np.sort(np.concatenate(parts))
-    distinct = out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
-    return distinct, np.packbits(filters, axis=1)
-
-
-def entry_hashes(tokens: Sequence[str]) -> NDArray[np.uint64] | None:
-    """The hashes a token set must hold for its texts to hold every one of `tokens` (a
-    lexicon entry's): a word's hash, or for a glob (a token ending in `*`) the hash of its
-    first MIN_GLOB_PREFIX letters. None when a glob is shorter than that (the lexicon check
-    refuses those), so nothing can be ruled out."""
-    wanted = []
-    for token in tokens:
-        word = token.removesuffix("*")
-        if word == token:
-            wanted.append(token_hashes(word)[0])
-        elif len(word) < MIN_GLOB_PREFIX:
-            return None
-        else:
-            wanted.append(token_hashes(word[:MIN_GLOB_PREFIX])[1])  # [word, its prefix]
-    return np.array(wanted, dtype=np.uint64)
-
-
-def _holds_all(token_set: NDArray[np.uint64], wanted: NDArray[np.uint64] | None) -> bool:
-    if wanted is None or not len(wanted):
-        return True
-    if not len(token_set):
-        return False
-    at = np.minimum(np.searchsorted(token_set, wanted), len(token_set) - 1)
-    return bool(np.all(token_set[at] == wanted))
-
-
-def might_hold(token_set: NDArray[np.uint64], tokens: Sequence[str]) -> bool:
-    """Whether a text whose tokens hash into the sorted `token_set` might hold every one of
-    `tokens` (a lexicon entry's; a token ending in `*` is a prefix, as in a glob)."""
-    return _holds_all(token_set, entry_hashes(tokens))
-
-
-def _filters_hold(filters: NDArray[np.uint8], wanted: NDArray[np.uint64] | None) -> NDArray[np.bool_]:
-    """For each text's filter (a row of packed bits), whether it might hold all of `wanted`."""
-    if wanted is None:
-        return np.ones(len(filters), dtype=bool)
-    positions = _bloom_positions(wanted)
-    bits = filters[:, positions >> 3] >> (7 - (positions & 7)).astype(np.uint8) & 1
-    return np.asarray(bits.all(axis=1), dtype=bool)
-
-
-def might_hold_each(filters: NDArray[np.uint8], tokens: Sequence[str]) -> list[bool]:
-    """For each text's filter (token_set's second value), whether that text might hold
-    every one of `tokens`."""
-    return [bool(b) for b in _filters_hold(filters, entry_hashes(tokens))]
-
-
 def _vocabulary_set(value: Any) -> tuple[bytes, bytes, NDArray[np.uint8] | None]:
     """A stored vocabulary set, checked: its texts' keys, its token set, and its texts'
     filters (None in a set stored before they were)."""
     if isinstance(value, tuple) and len(value) in (2, 3) and all(isinstance(v, bytes) for v in value):
         texts, tokens, *rest = value
         n = len(texts) // 16
+        row = vocabulary_sets.BLOOM_BITS // 8  # one text's filter, in bytes
         if len(texts) % 16 == 0 and len(tokens) % 8 == 0:
             if not rest:
                 return texts, tokens, None
-            if len(rest[0]) == n * BLOOM_BITS // 8:
-                return texts, tokens, np.frombuffer(rest[0], dtype=np.uint8).reshape(n, BLOOM_BITS // 8)
+            if len(rest[0]) == n * row:
+                return texts, tokens, np.frombuffer(rest[0], dtype=np.uint8).reshape(n, row)
     raise _unreadable(ValueError("a vocabulary set of the wrong form"))
 
 
@@ -817,19 +687,12 @@ class Store:
         batch's token set, then by their own filters (texts stored without a set are not
         among them; sets stored before filters existed rule out whole batches only)."""
         clear: set[bytes] = set()
-        wanted = [entry_hashes(entry) for entry in entries]  # once, not once per set
+        wanted = [vocabulary_sets.entry_hashes(entry) for entry in entries]  # once, not once per set
         for (data,) in self.db.execute("SELECT data FROM vocabulary_sets"):
             texts, tokens, filters = _vocabulary_set(unpack(data))
-            token_set = np.frombuffer(tokens, dtype="<u8")
-            might = [w for w in wanted if _holds_all(token_set, w)]
             keys = [texts[i : i + 16] for i in range(0, len(texts), 16)]
-            if not might:
-                clear.update(keys)
-            elif filters is not None:
-                held = np.zeros(len(keys), dtype=bool)
-                for w in might:
-                    held |= _filters_hold(filters, w)
-                clear.update(keys[i] for i in np.flatnonzero(~held))
+            token_set = np.frombuffer(tokens, dtype="<u8")
+            clear.update(vocabulary_sets.texts_clear_of(keys, token_set, filters, wanted))
         return clear
 
     def terms(self, text_keys: Sequence[bytes], stop: str) -> dict[bytes, Any]:
@@ -938,7 +801,7 @@ class Store:
         )
         if vocabularies:
             texts = b"".join(k for k, _ in vocabularies)
-            tokens, filters = token_set([v for _, v in vocabularies])
+            tokens, filters = vocabulary_sets.token_set([v for _, v in vocabularies])
             kept = (texts, tokens.astype("<u8").tobytes(), filters.tobytes())
             self.db.execute("INSERT INTO vocabulary_sets (data) VALUES (?)", (pack(kept),))
         self.db.executemany(
