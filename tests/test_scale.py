@@ -1317,6 +1317,34 @@ def test_sets_stored_before_texts_had_filters_rule_out_whole_batches(
     assert sorted(read) == sorted(cache.digest(scoring_key(), a.text) for a in articles[4:])
 
 
+def test_sets_made_with_other_hashes_rule_out_nothing(corpus, tmp_path, small_batches, monkeypatch):
+    # Two stores made alike; then the token hashes change, as a later framing's might.
+    stores = [tmp_path / "same_version.sqlite", tmp_path / "new_version.sqlite"]
+    for store in stores:
+        render(_config(corpus, tmp_path, cache=store))
+    hashes_and_starts = vocabulary_sets._hashes_and_starts
+    monkeypatch.setattr(
+        vocabulary_sets,
+        "_hashes_and_starts",
+        lambda joined: (lambda h, at: (h ^ np.uint64(1), at))(*hashes_and_starts(joined)),
+    )
+    # Read with the new hashes under the old version, the sets rule out every text, x1 and
+    # x2 among them, which hold the added word: their stale hits are kept, and the report
+    # misses the word. This is what the version is for.
+    lexicons = _edited(tmp_path, f"hedge,{TERM},,\n")
+    wrong = render(_config(corpus, tmp_path, cache=stores[0], lexicons=lexicons))
+    fresh = render(_config(corpus, tmp_path, lexicons=lexicons))
+    # By hand, as in the one-line edit test: x1 says it twice, x2 once.
+    assert {k: v for k, v in _counts(fresh, TERM).items() if v} == {"agency": 2, "state_media": 1}
+    assert not any(_counts(wrong, TERM).values())
+    # With the version changed too, no set rules anything out: every vocabulary is read,
+    # and the report is the one made afresh.
+    monkeypatch.setattr(vocabulary_sets, "HASHES", "2")
+    read = _edit_run(corpus, tmp_path, stores[1], monkeypatch, TERM)
+    articles = list(read_inputs([corpus], lambda _m: None))
+    assert sorted(read) == sorted(cache.digest(scoring_key(), a.text) for a in articles)
+
+
 def test_keys_made_from_an_encoded_text_are_the_keys_of_the_parts_joined_by_nul():
     # By hand with hashlib: each part in UTF-8 (lone surrogates kept), then a NUL byte.
     import hashlib

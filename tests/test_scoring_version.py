@@ -8,6 +8,8 @@ import hashlib
 from pathlib import Path
 
 import framing
+from framing import vocabulary_sets
+from framing.lexicon.load import MIN_GLOB_PREFIX
 from framing.score.article import SCORING_VERSION
 
 PACKAGE = Path(framing.__file__).parent  # the code under test, installed or not
@@ -45,4 +47,27 @@ def test_the_scoring_code_is_the_code_recorded_with_this_scoring_version():
         "SCORING_VERSION in src/framing/score/article.py; if not (a comment, a rename, the "
         "same values faster), keep it. Either way record what you decided in RECORDED in "
         f"tests/test_scoring_version.py: ({SCORING_VERSION!r}, {digest!r})"
+    )
+
+
+# The same for the hashes of the stored vocabulary sets, which tell what texts an edited
+# lexicon entry cannot match in: read with other hashes than they were made with, they
+# could keep a text's stale hits. Their version is vocabulary_sets.HASHES; what decides
+# them is that module and the length of a glob's prefix.
+RECORDED_HASHES = ("1", "38b641091f5d7c11a45f8cc52a47b48bba7b799da7d82b2a82a342fd5326cf8c")
+
+
+def hashes_code_digest() -> str:
+    h = hashlib.sha256(f"MIN_GLOB_PREFIX {MIN_GLOB_PREFIX}\0".encode())
+    h.update((PACKAGE / "vocabulary_sets.py").read_bytes())
+    return h.hexdigest()
+
+
+def test_the_hashing_code_is_the_code_recorded_with_this_hashes_version():
+    digest = hashes_code_digest()
+    assert (vocabulary_sets.HASHES, digest) == RECORDED_HASHES, (
+        "The code behind the stored vocabulary sets changed. If a token's hash, a glob "
+        "prefix's hash or a filter's bits could now differ, change HASHES in "
+        "src/framing/vocabulary_sets.py; if not, keep it. Either way record what you decided "
+        f"in RECORDED_HASHES in tests/test_scoring_version.py: ({vocabulary_sets.HASHES!r}, {digest!r})"
     )

@@ -20,7 +20,9 @@ What is kept, and what invalidates it:
   hashes of every token of any of them (and of each token's first letters, for globs), and
   each text's own Bloom filter of those hashes. An entry whose tokens are not all in a
   batch's set matches in none of its texts, nor in a text whose filter lacks one; so after
-  an edit only the texts that might hold it have their vocabularies read.
+  an edit only the texts that might hold it have their vocabularies read. Each set keeps
+  the version of the hashes it was made with (vocabulary_sets.HASHES); a set of another
+  version rules nothing out.
 - `lexicons`: each lexicon version's entries, by file hash, to tell what an edit changed.
 - `terms`: each text's word and two-word-phrase counts (for keyness), by text and stop list.
 - `corpus_terms`: those counts summed per group for a whole run, keyed by every article's
@@ -320,18 +322,20 @@ def _tags_from_schema_3(db: sqlite3.Connection) -> None:
     db.execute(_TAGS_TABLE)
 
 
-def _vocabulary_set(value: Any) -> tuple[bytes, bytes, NDArray[np.uint8] | None]:
-    """A stored vocabulary set, checked: its texts' keys, its token set, and its texts'
-    filters (None in a set stored before they were)."""
-    if isinstance(value, tuple) and len(value) in (2, 3) and all(isinstance(v, bytes) for v in value):
+def _vocabulary_set(value: Any) -> tuple[bytes, bytes, NDArray[np.uint8] | None, str]:
+    """A stored vocabulary set, checked: its texts' keys, its token set, its texts' filters
+    (None in a set stored before they were) and the version of the hashes it was made with
+    (vocabulary_sets.HASHES; "1" in a set stored before versions were kept)."""
+    if isinstance(value, tuple) and 2 <= len(value) <= 4 and all(isinstance(v, bytes) for v in value):
         texts, tokens, *rest = value
         n = len(texts) // 16
         row = vocabulary_sets.BLOOM_BITS // 8  # one text's filter, in bytes
+        version = rest[1].decode("ascii", "replace") if len(rest) == 2 else "1"
         if len(texts) % 16 == 0 and len(tokens) % 8 == 0:
             if not rest:
-                return texts, tokens, None
+                return texts, tokens, None, version
             if len(rest[0]) == n * row:
-                return texts, tokens, np.frombuffer(rest[0], dtype=np.uint8).reshape(n, row)
+                return texts, tokens, np.frombuffer(rest[0], dtype=np.uint8).reshape(n, row), version
     raise _unreadable(ValueError("a vocabulary set of the wrong form"))
 
 
@@ -685,11 +689,14 @@ class Store:
     def clear_of(self, entries: Sequence[Sequence[str]]) -> set[bytes]:
         """The stored texts that cannot hold all the tokens of any of `entries`: by their
         batch's token set, then by their own filters (texts stored without a set are not
-        among them; sets stored before filters existed rule out whole batches only)."""
+        among them; sets stored before filters existed rule out whole batches only, and
+        sets made with other hashes rule out nothing)."""
         clear: set[bytes] = set()
         wanted = [vocabulary_sets.entry_hashes(entry) for entry in entries]  # once, not once per set
         for (data,) in self.db.execute("SELECT data FROM vocabulary_sets"):
-            texts, tokens, filters = _vocabulary_set(unpack(data))
+            texts, tokens, filters, version = _vocabulary_set(unpack(data))
+            if version != vocabulary_sets.HASHES:
+                continue
             keys = [texts[i : i + 16] for i in range(0, len(texts), 16)]
             token_set = np.frombuffer(tokens, dtype="<u8")
             clear.update(vocabulary_sets.texts_clear_of(keys, token_set, filters, wanted))
@@ -802,7 +809,7 @@ class Store:
         if vocabularies:
             texts = b"".join(k for k, _ in vocabularies)
             tokens, filters = vocabulary_sets.token_set([v for _, v in vocabularies])
-            kept = (texts, tokens.astype("<u8").tobytes(), filters.tobytes())
+            kept = (texts, tokens.astype("<u8").tobytes(), filters.tobytes(), vocabulary_sets.HASHES.encode())
             self.db.execute("INSERT INTO vocabulary_sets (data) VALUES (?)", (pack(kept),))
         self.db.executemany(
             "INSERT OR IGNORE INTO lexicons VALUES (?, ?)", ((s, pack(v)) for s, v in lexicons)

@@ -19,6 +19,14 @@ from numpy.typing import NDArray
 
 from framing.lexicon.load import MIN_GLOB_PREFIX
 
+# Kept with every stored set: change it whenever token_hashes, the glob prefix's length or
+# the filters' bits change. A set read with other hashes than it was made with could rule
+# out a text that holds an edited entry, whose stale hits would then be kept; a set of
+# another version rules out nothing, and its texts' vocabularies are read. (Sets stored
+# before versions were kept were made as version 1.) tests/test_scoring_version.py fails
+# on any change to this module until the choice is recorded.
+HASHES = "1"
+
 _P = np.uint64(0x100000001B3)  # odd: its powers are invertible modulo 2**64
 _P_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
 _PREFIX_MARK = np.uint64(0x9E3779B97F4A7C15)  # sets a prefix's hash apart from a word's
