@@ -2,13 +2,16 @@
 scores a text must come with a new one, or a re-run mixes results of the old code with the
 new and differs from --no-cache with nothing said. Nothing but a person's memory kept the
 two together; this test holds a digest of that code with the version it was recorded
-under, so that changing the code makes someone decide."""
+under, so that changing the code makes someone decide. The two other versions kept by
+hand with what they version get the same guard: the stored vocabulary sets' hashes and
+the summed term counts."""
 
 import hashlib
+import inspect
 from pathlib import Path
 
 import framing
-from framing import vocabulary_sets
+from framing import keyness, vocabulary_sets
 from framing.lexicon.load import MIN_GLOB_PREFIX
 from framing.score.article import SCORING_VERSION
 
@@ -70,4 +73,38 @@ def test_the_hashing_code_is_the_code_recorded_with_this_hashes_version():
         "prefix's hash or a filter's bits could now differ, change HASHES in "
         "src/framing/vocabulary_sets.py; if not, keep it. Either way record what you decided "
         f"in RECORDED_HASHES in tests/test_scoring_version.py: ({vocabulary_sets.HASHES!r}, {digest!r})"
+    )
+
+
+# The same for each recent corpus's summed term counts (TermCounts.state()), whose version
+# is keyness._STATE_VERSION: read into a TermCounts that keeps its counts another way, they
+# could give other sums than counting afresh. What decides them is TermCounts and the
+# helpers it builds its matrices with, not the statistics beside them in keyness.py.
+TERM_COUNTS_CODE = (
+    keyness._union,
+    keyness._matrix,
+    keyness._empty,
+    keyness._index_type,
+    keyness._widened,
+    keyness._with_rows,
+    keyness._row_starts,
+    keyness.TermCounts,
+)
+RECORDED_TERM_COUNTS = (3, "1db7cd9343150de8c137e025ba87504e0d4982f13134bf2b0b8ca19868db77ca")
+
+
+def term_counts_code_digest() -> str:
+    h = hashlib.sha256(f"_LOW {keyness._LOW} _NEVER {keyness._NEVER}\0".encode())
+    for code in TERM_COUNTS_CODE:
+        h.update(inspect.getsource(code).encode() + b"\0")
+    return h.hexdigest()
+
+
+def test_the_term_counting_code_is_the_code_recorded_with_this_state_version():
+    digest = term_counts_code_digest()
+    assert (keyness._STATE_VERSION, digest) == RECORDED_TERM_COUNTS, (
+        "The code that sums term counts changed. If TermCounts.state() could now give "
+        "other values, or from_state() read stored ones otherwise, change _STATE_VERSION "
+        "in src/framing/keyness.py; if not, keep it. Either way record what you decided in "
+        f"RECORDED_TERM_COUNTS in tests/test_scoring_version.py: ({keyness._STATE_VERSION!r}, {digest!r})"
     )
