@@ -111,3 +111,28 @@ def test_matching_with_token_ids_finds_what_walking_the_tokens_finds():
             matched += len(walked)
             globbed += sum(1 for x in walked if x.entry.tokens[0].endswith("*"))
     assert matched > 50 and globbed >= 3
+
+
+def test_a_first_word_that_only_leads_on_matches_only_before_what_follows_it(tmp_path):
+    # "the" ends no entry here; it starts only "the Ukraine". The matcher skips its places
+    # in a text without "ukraine", and must still find the term where it is.
+    lex = lexicon(tmp_path, "u,article,the Ukraine,,\n")
+    assert found(lex, "The war in the Ukraine, the west.") == [("the Ukraine", "article")]
+    assert found(lex, "The war, the west.") == []
+    assert found(lex, "Ukraine: the war.") == []  # both words, never in that order
+
+
+def test_a_first_word_skipped_for_its_longer_term_still_matches_a_glob(tmp_path):
+    # "warming" starts "warming trend" and is also matched by "warm*": without "trend" in
+    # the text, the longer term cannot match, but the glob still does.
+    lex = lexicon(tmp_path, "w,warm,warm*,,\nw,trend,warming trend,,\n")
+    assert found(lex, "The warming of ties.") == [("warming", "warm")]
+    assert found(lex, "A warming trend, warm words.") == [("warming trend", "trend"), ("warm", "warm")]
+
+
+def test_a_context_of_two_words_is_looked_for_in_its_sentence_only(tmp_path):
+    lex = lexicon(tmp_path, "c,annexation,annexation,in Crimea,\n")
+    text = "The annexation in Crimea. The annexation in March. Crimea voted. In annexation, Crimea."
+    assert [t for t, _ in found(lex, text)] == ["annexation"]
+    (hit,) = LexiconScorer([lex]).hits(prepare(text))
+    assert hit.start == text.index("annexation")

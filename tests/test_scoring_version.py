@@ -32,7 +32,7 @@ SCORING_CODE = (
     "terms.py",
     "text.py",
 )
-RECORDED = ("2026-11-24.1", "aafc54f8f06723e051ae3d2e0c729b35af884f5c1ae788e03770e637cbed968c")
+RECORDED = ("2026-11-24.1", "df5b4180eef15c0db26f7ac96303355a74a4d81a0d250cae05be4099ffd4ba51")
 
 
 def scoring_code_digest() -> str:

@@ -7,7 +7,8 @@ agrees with the evidence lines beside it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 
 import numpy as np
@@ -56,6 +57,22 @@ class TokenIds:
     words: list[str]
     index: dict[str, int]
     ids: NDArray[np.int64]
+    _by_prefix: dict[int, dict[str, list[str]]] = field(default_factory=dict, repr=False, compare=False)
+
+    def by_prefix(self, length: int) -> dict[str, list[str]]:
+        """The distinct words by their first `length` characters (a shorter word by itself),
+        made once per text: every lexicon with globs looks its glob prefixes up in it."""
+        if length not in self._by_prefix:
+            self._by_prefix[length] = words_by_prefix(self.words, length)
+        return self._by_prefix[length]
+
+
+def words_by_prefix(words: Iterable[str], length: int) -> dict[str, list[str]]:
+    """`words` by their first `length` characters (a shorter word by itself)."""
+    made: dict[str, list[str]] = {}
+    for w in words:
+        made.setdefault(w[:length], []).append(w)
+    return made
 
 
 def token_ids(norms: list[str]) -> TokenIds:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from framing.lexicon.load import MIN_GLOB_PREFIX, Entry
-from framing.text import TokenIds, Tokens, joinable
+from framing.text import TokenIds, Tokens, joinable, words_by_prefix
 
 
 @dataclass
@@ -49,6 +49,14 @@ class Matcher:
             node.entry = e
         self._first = frozenset(self._root.children)
         self._first_prefixes = frozenset(self._root.globs)
+        # First words that end no entry and lead to no glob, with the words that can follow
+        # them: "the" starts only "the Ukraine". In a text with none of those words, such a
+        # first word starts nothing, and its thousands of places are not walked.
+        self._needs_next = {
+            w: frozenset(n.children)
+            for w, n in self._root.children.items()
+            if n.entry is None and not n.globs
+        }
 
     def find(
         self, text: str, toks: Tokens, lo: int = 0, hi: int | None = None, ids: TokenIds | None = None
@@ -62,10 +70,19 @@ class Matcher:
             ids = None  # they describe all the tokens, not a window
         # Most tokens start no term. The words that can start one are found with set
         # operations (in C), and only their positions are walked through the trie.
-        present = set(norms[lo:n] if ids is None else ids.words)
+        present = set(norms[lo:n]) if ids is None else ids.index.keys()
         can_start = present & self._first
-        if self._first_prefixes:
-            can_start.update(w for w in present if w[:MIN_GLOB_PREFIX] in self._first_prefixes)
+        for w in can_start & self._needs_next.keys():
+            if self._needs_next[w].isdisjoint(present):
+                can_start.discard(w)
+        if self._first_prefixes:  # after the discards: a word may also start a glob
+            by_prefix = (
+                ids.by_prefix(MIN_GLOB_PREFIX)
+                if ids is not None
+                else words_by_prefix(present, MIN_GLOB_PREFIX)
+            )
+            for prefix in self._first_prefixes & by_prefix.keys():
+                can_start.update(by_prefix[prefix])
         if not can_start:
             return found
         if ids is not None:
