@@ -8,6 +8,7 @@ import io
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -1070,6 +1071,27 @@ def test_parts_packed_as_they_pass_come_back_whole():
     assert zlib.decompress(packed) == b"".join(parts)
     assert b"".join(cache.unpack_parts(packed, part=1000)) == b"".join(parts)
     assert b"".join(cache.unpack_parts(cache.PartsPacker().packed())) == b""
+
+
+def test_rows_are_zlib_data_that_the_zlib_module_reads_and_writes():
+    # Rows are compressed with ISA-L now, with the zlib module before: a store written by
+    # either is read by the other, and damage is caught either way.
+    value = {"words": ("bloc", "é", "😀"), "counts": [3, 1, 2]}
+    raw = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    assert cache.unpack(zlib.compress(raw, 1)) == value
+    assert pickle.loads(zlib.decompress(cache.pack(value))) == value
+    assert cache.unpack_str(zlib.compress("« é »\nbloc".encode(), 1)) == "« é »\nbloc"
+    # By hand: the number of lines, the length of each but the last, then the lines.
+    lines = [b"x", "é".encode()]
+    by_hand = (2).to_bytes(4, "little") + (1).to_bytes(4, "little") + b"x" + "é".encode()
+    assert zlib.decompress(cache.pack_lines(lines)) == by_hand
+    assert cache.unpack_lines(zlib.compress(by_hand, 1)) == lines
+    many = [value] * 50
+    for packed in (cache.pack(many), zlib.compress(pickle.dumps(many), 1)):
+        damaged = bytearray(packed)
+        damaged[len(packed) // 2] ^= 0xFF
+        with pytest.raises(StoreError, match="cannot be read"):
+            cache.unpack(bytes(damaged))
 
 
 def test_lines_packed_together_come_back_as_they_went_in():

@@ -58,9 +58,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, cast
 
 import numpy as np
+from isal import isal_zlib
 from numpy.typing import NDArray
 
 from framing import vocabulary_sets
@@ -345,11 +346,30 @@ def _unreadable(error: Exception) -> StoreDamaged:
     )
 
 
+# Every row is zlib data, compressed and read by ISA-L (python-isal, which framing reads
+# gzip input with): the same format as the zlib module's, so stores written by either read
+# with the other, at 2.8 times the speed to compress a text's term counts and 1.5 times to
+# read them. Compressing the rows was a seventh of a first run's CPU time (py-spy, 10,000
+# articles with a store), much of it in the run's own process.
+_LEVEL = 1  # of ISA-L's 0-3: 3% more bytes than zlib's level 1
+# (python-isal's stubs type its error class as an instance.)
+_DAMAGED: tuple[type[Exception], ...] = (zlib.error, cast(type[Exception], isal_zlib.error))
+_DAMAGED_TEXT: tuple[type[Exception], ...] = (*_DAMAGED, UnicodeDecodeError)
+
+
+def _compress(data: bytes) -> bytes:
+    return isal_zlib.compress(data, _LEVEL)
+
+
+def _decompress(data: bytes) -> bytes:
+    return isal_zlib.decompress(data)
+
+
 class PartsPacker:
     """Parts of text compressed as they pass, into what `unpack_parts` reads back."""
 
     def __init__(self) -> None:
-        self._packer = zlib.compressobj(1)
+        self._packer = isal_zlib.compressobj(_LEVEL)
         self._data: list[bytes] = []
 
     def add(self, part: bytes) -> bytes:
@@ -363,15 +383,19 @@ class PartsPacker:
 def unpack_parts(data: bytes, part: int = 1 << 23) -> Iterator[bytes]:
     """zlib-compressed data, a part of at most `part` bytes at a time: a kept keyness table
     of a large corpus is hundreds of megabytes of text. zlib's checksum catches damage."""
-    inflate = zlib.decompressobj()
+    inflate = isal_zlib.decompressobj()
     try:
-        while data:
-            yield inflate.decompress(data, part)
+        while not inflate.eof:
+            # ISA-L may take in all the input before it has given all the output, so the
+            # end is the stream's end, not the input's.
+            chunk = inflate.decompress(data, part)
             data = inflate.unconsumed_tail
-        yield inflate.flush()
-    except zlib.error as e:
+            if not chunk and not data:
+                break  # no input left and no end of the stream: cut short
+            yield chunk
+    except _DAMAGED as e:
         raise _unreadable(e) from e
-    if not inflate.eof:  # cut short: flush() gives what there is without complaint
+    if not inflate.eof:
         raise _unreadable(zlib.error("incomplete compressed data"))
 
 
@@ -379,13 +403,13 @@ def pack_lines(parts: Sequence[bytes]) -> bytes:
     """Encoded lines of text kept together (an article's lines of the report): they go back
     to files as they are, with no unpickling, decoding and encoding again."""
     head = b"".join(len(p).to_bytes(4, "little") for p in parts[:-1])
-    return zlib.compress(len(parts).to_bytes(4, "little") + head + b"".join(parts), 1)
+    return _compress(len(parts).to_bytes(4, "little") + head + b"".join(parts))
 
 
 def unpack_lines(data: bytes) -> list[bytes]:
     try:
-        whole = zlib.decompress(data)
-    except zlib.error as e:
+        whole = _decompress(data)
+    except _DAMAGED as e:
         raise _unreadable(e) from e
     n = int.from_bytes(whole[:4], "little")
     start = 4 * n
@@ -403,20 +427,20 @@ def unpack_lines(data: bytes) -> list[bytes]:
 
 
 def pack(value: Any) -> bytes:
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return _compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def unpack(data: bytes) -> Any:
     try:
-        return pickle.loads(zlib.decompress(data))
+        return pickle.loads(_decompress(data))
     except Exception as e:  # unpickling garbage can raise almost anything
         raise _unreadable(e) from e
 
 
 def unpack_str(data: bytes) -> str:
     try:
-        return zlib.decompress(data).decode("utf-8")
-    except (zlib.error, UnicodeDecodeError) as e:
+        return _decompress(data).decode("utf-8")
+    except _DAMAGED_TEXT as e:
         raise _unreadable(e) from e
 
 
@@ -804,7 +828,7 @@ class Store:
         vocabularies = list(vocabularies)
         self.db.executemany(
             "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
-            ((k, zlib.compress(v.encode("utf-8"), 1)) for k, v in vocabularies),
+            ((k, _compress(v.encode("utf-8"))) for k, v in vocabularies),
         )
         if vocabularies:
             texts = b"".join(k for k, _ in vocabularies)
