@@ -42,14 +42,28 @@ def scoring_code_digest() -> str:
     return h.hexdigest()
 
 
+def _check_recorded(
+    names: tuple[str, str], where: str, version: object, digest: str, recorded: tuple[object, str], what: str
+) -> None:
+    """Fail unless (version, digest) is what was recorded, saying what to decide. `names`:
+    the version's constant, and the recorded pair's name in this file."""
+    constant, recorded_name = names
+    assert (version, digest) == recorded, (
+        f"The code behind {what} changed. If what it gives could now differ, change "
+        f"{constant} in {where}; if not (a comment, a rename, the same values faster), keep "
+        f"it. Either way record what you decided in {recorded_name} in "
+        f"tests/test_scoring_version.py: ({version!r}, {digest!r})"
+    )
+
+
 def test_the_scoring_code_is_the_code_recorded_with_this_scoring_version():
-    digest = scoring_code_digest()
-    assert (SCORING_VERSION, digest) == RECORDED, (
-        "The code that scores a text changed. If a stored result of any text could now "
-        "differ (cleaning, tokens, tags, counts, hits, tone, readability), change "
-        "SCORING_VERSION in src/framing/score/article.py; if not (a comment, a rename, the "
-        "same values faster), keep it. Either way record what you decided in RECORDED in "
-        f"tests/test_scoring_version.py: ({SCORING_VERSION!r}, {digest!r})"
+    _check_recorded(
+        ("SCORING_VERSION", "RECORDED"),
+        "src/framing/score/article.py",
+        SCORING_VERSION,
+        scoring_code_digest(),
+        RECORDED,
+        "a text's stored results (cleaning, tokens, tags, counts, hits, tone, readability)",
     )
 
 
@@ -67,12 +81,13 @@ def hashes_code_digest() -> str:
 
 
 def test_the_hashing_code_is_the_code_recorded_with_this_hashes_version():
-    digest = hashes_code_digest()
-    assert (vocabulary_sets.HASHES, digest) == RECORDED_HASHES, (
-        "The code behind the stored vocabulary sets changed. If a token's hash, a glob "
-        "prefix's hash or a filter's bits could now differ, change HASHES in "
-        "src/framing/vocabulary_sets.py; if not, keep it. Either way record what you decided "
-        f"in RECORDED_HASHES in tests/test_scoring_version.py: ({vocabulary_sets.HASHES!r}, {digest!r})"
+    _check_recorded(
+        ("HASHES", "RECORDED_HASHES"),
+        "src/framing/vocabulary_sets.py",
+        vocabulary_sets.HASHES,
+        hashes_code_digest(),
+        RECORDED_HASHES,
+        "the stored vocabulary sets (a token's hash, a glob prefix's hash, a filter's bits)",
     )
 
 
@@ -101,10 +116,11 @@ def term_counts_code_digest() -> str:
 
 
 def test_the_term_counting_code_is_the_code_recorded_with_this_state_version():
-    digest = term_counts_code_digest()
-    assert (keyness._STATE_VERSION, digest) == RECORDED_TERM_COUNTS, (
-        "The code that sums term counts changed. If TermCounts.state() could now give "
-        "other values, or from_state() read stored ones otherwise, change _STATE_VERSION "
-        "in src/framing/keyness.py; if not, keep it. Either way record what you decided in "
-        f"RECORDED_TERM_COUNTS in tests/test_scoring_version.py: ({keyness._STATE_VERSION!r}, {digest!r})"
+    _check_recorded(
+        ("_STATE_VERSION", "RECORDED_TERM_COUNTS"),
+        "src/framing/keyness.py",
+        keyness._STATE_VERSION,
+        term_counts_code_digest(),
+        RECORDED_TERM_COUNTS,
+        "the summed term counts (what TermCounts.state() gives and from_state() reads)",
     )
