@@ -25,6 +25,7 @@ import numpy as np
 import pyphen
 import pytest
 import scipy
+from numpy.typing import NDArray
 
 from framing import batches, cache, distinctive, keyness, pipeline, processes, vocabulary_sets, writers
 from framing.config import CompareConfig, KeynessConfig
@@ -1210,9 +1211,8 @@ def _filter_bits_by_hand(hashes: list[int]) -> set[int]:
 
 def test_token_hashes_are_the_polynomial_worked_out_with_python_integers(monkeypatch):
     tokens = ["ab", "hardliner", "é", "x", "crimea", "😀ok", "ostensibly", "a" * 300]
-    hashes = vocabulary_sets.token_hashes(
-        "\n".join(["", *tokens[:3], "", *tokens[3:]])
-    )  # empty tokens skipped
+    joined = "\n".join(["", *tokens[:3], "", *tokens[3:]])  # the empty tokens are skipped
+    hashes = vocabulary_sets.token_hashes(joined)
     words = [_hash_by_hand(t) for t in tokens]
     prefixes = [_prefix_hash_by_hand(t) for t in tokens if len(t) >= 3]
     assert hashes.tolist() == words + prefixes
@@ -1290,18 +1290,26 @@ def test_after_an_edit_only_texts_that_might_hold_it_have_their_vocabularies_rea
     assert sorted(read) == sorted(expected)
 
 
+def _change_token_hashes(
+    monkeypatch: pytest.MonkeyPatch, change: Callable[[NDArray[np.uint64]], NDArray[np.uint64]]
+) -> None:
+    """Every token hash from now on made into change(hash), as a new hashing would."""
+    hashes_and_starts = vocabulary_sets._hashes_and_starts
+
+    def changed(joined: str) -> tuple[NDArray[np.uint64], NDArray[np.intp]]:
+        hashes, starts = hashes_and_starts(joined)
+        return change(hashes), starts
+
+    monkeypatch.setattr(vocabulary_sets, "_hashes_and_starts", changed)
+
+
 def test_colliding_token_hashes_only_mean_more_vocabularies_are_read(
     corpus, tmp_path, small_batches, monkeypatch
 ):
     store = tmp_path / "store.sqlite"
     # Every token hashes to 0: every batch set and every text's filter seems to hold every
     # word, so every vocabulary is read.
-    hashes_and_starts = vocabulary_sets._hashes_and_starts
-    monkeypatch.setattr(
-        vocabulary_sets,
-        "_hashes_and_starts",
-        lambda joined: (lambda h, at: (np.zeros_like(h), at))(*hashes_and_starts(joined)),
-    )
+    _change_token_hashes(monkeypatch, np.zeros_like)
     render(_config(corpus, tmp_path, cache=store))
     read = _edit_run(corpus, tmp_path, store, monkeypatch, TERM)
     articles = list(read_inputs([corpus], lambda _m: None))
@@ -1344,12 +1352,7 @@ def test_sets_made_with_other_hashes_rule_out_nothing(corpus, tmp_path, small_ba
     stores = [tmp_path / "same_version.sqlite", tmp_path / "new_version.sqlite"]
     for store in stores:
         render(_config(corpus, tmp_path, cache=store))
-    hashes_and_starts = vocabulary_sets._hashes_and_starts
-    monkeypatch.setattr(
-        vocabulary_sets,
-        "_hashes_and_starts",
-        lambda joined: (lambda h, at: (h ^ np.uint64(1), at))(*hashes_and_starts(joined)),
-    )
+    _change_token_hashes(monkeypatch, lambda h: h ^ np.uint64(1))
     # Read with the new hashes under the old version, the sets rule out every text, x1 and
     # x2 among them, which hold the added word: their stale hits are kept, and the report
     # misses the word. This is what the version is for.
