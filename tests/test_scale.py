@@ -8,7 +8,6 @@ import io
 import json
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
 import signal
@@ -27,7 +26,17 @@ import pytest
 import scipy
 from numpy.typing import NDArray
 
-from framing import batches, cache, distinctive, keyness, pipeline, processes, vocabulary_sets, writers
+from framing import (
+    batches,
+    cache,
+    distinctive,
+    keyness,
+    pipeline,
+    processes,
+    store_rows,
+    vocabulary_sets,
+    writers,
+)
 from framing.config import CompareConfig, KeynessConfig
 from framing.corpus import read_inputs
 from framing.errors import InputError, StoreDamaged, StoreError, WorkerError
@@ -710,7 +719,7 @@ def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path, monkeyp
     # A damaged index of the reports' articles can send a lookup to another article's row
     # (seen with bytes overwritten at random): it was a KeyError and a traceback.
     s = cache.Store(tmp_path / "store.sqlite")
-    lines = {name: cache.pack_lines([b"lines " + name]) for name in (b"a", b"b", b"c")}
+    lines = {name: store_rows.pack_lines([b"lines " + name]) for name in (b"a", b"b", b"c")}
     s.write_reports([(b"a", b"key a", lines[b"a"]), (b"b", b"key b", lines[b"b"])])
 
     def reports(*places: bytes) -> cache.BatchRows:
@@ -731,7 +740,7 @@ def test_report_lines_of_an_article_not_asked_for_are_left_out(tmp_path, monkeyp
 
 def test_stored_report_lines_that_cannot_be_unpacked_are_damage_only_where_wanted(tmp_path):
     s = cache.Store(tmp_path / "store.sqlite")
-    s.write_reports([(b"a", b"key a", b"not packed lines"), (b"b", b"key b", cache.pack_lines([b"b"]))])
+    s.write_reports([(b"a", b"key a", b"not packed lines"), (b"b", b"key b", store_rows.pack_lines([b"b"]))])
     rows = cache.read_batch(s.db, cache.Lookup((), (), (b"a", b"b"), b"", (), None))
     s.close()
     assert rows.report_lines([(b"a", b"old key a"), (b"b", b"key b")]) == {b"key b": [b"b"]}
@@ -1049,66 +1058,6 @@ def test_an_interrupted_run_leaves_no_report_and_no_temporary_file(
     previous_report()
 
 
-def test_a_kept_table_comes_back_whole_in_parts_and_damage_is_caught():
-    text = "αβγ « plain » 😀 ‖ " * 5000
-    data = zlib.compress(text.encode("utf-8"), 1)
-    parts = list(cache.unpack_parts(data, part=1000))
-    assert len(parts) > 100 and max(map(len, parts)) <= 1000
-    assert b"".join(parts).decode("utf-8") == text
-    assert b"".join(cache.unpack_parts(zlib.compress(b""))) == b""
-    with pytest.raises(StoreError, match="incomplete compressed data"):
-        list(cache.unpack_parts(data[: len(data) // 2]))
-    damaged = bytearray(data)
-    damaged[len(data) // 2] ^= 0xFF
-    with pytest.raises(StoreError, match="cannot be read"):
-        list(cache.unpack_parts(bytes(damaged)))
-
-
-def test_parts_packed_as_they_pass_come_back_whole():
-    parts = ["« ligne » ‖ ".encode() * 3000, b"", "😀 end".encode()]
-    packer = cache.PartsPacker()
-    assert [packer.add(p) for p in parts] == parts  # passed on unchanged
-    packed = packer.packed()
-    assert zlib.decompress(packed) == b"".join(parts)
-    assert b"".join(cache.unpack_parts(packed, part=1000)) == b"".join(parts)
-    assert b"".join(cache.unpack_parts(cache.PartsPacker().packed())) == b""
-
-
-def test_rows_are_zlib_data_that_the_zlib_module_reads_and_writes():
-    # Rows are compressed with ISA-L now, with the zlib module before: a store written by
-    # either is read by the other, and damage is caught either way.
-    value = {"words": ("bloc", "é", "😀"), "counts": [3, 1, 2]}
-    raw = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    assert cache.unpack(zlib.compress(raw, 1)) == value
-    assert pickle.loads(zlib.decompress(cache.pack(value))) == value
-    assert cache.unpack_str(zlib.compress("« é »\nbloc".encode(), 1)) == "« é »\nbloc"
-    # By hand: the number of lines, the length of each but the last, then the lines.
-    lines = [b"x", "é".encode()]
-    by_hand = (2).to_bytes(4, "little") + (1).to_bytes(4, "little") + b"x" + "é".encode()
-    assert zlib.decompress(cache.pack_lines(lines)) == by_hand
-    assert cache.unpack_lines(zlib.compress(by_hand, 1)) == lines
-    many = [value] * 50
-    for packed in (cache.pack(many), zlib.compress(pickle.dumps(many), 1)):
-        damaged = bytearray(packed)
-        damaged[len(packed) // 2] ^= 0xFF
-        with pytest.raises(StoreError, match="cannot be read"):
-            cache.unpack(bytes(damaged))
-
-
-def test_lines_packed_together_come_back_as_they_went_in():
-    lines = [b'{"id": "a|b"}', "| row « é » |\n".encode(), b"", "tag 😀\n".encode()]
-    assert cache.unpack_lines(cache.pack_lines(lines)) == lines
-    assert cache.unpack_lines(cache.pack_lines([b"only"])) == [b"only"]
-    for bad in (
-        zlib.compress(b""),
-        zlib.compress((3).to_bytes(4, "little") + b"\0\0"),
-        zlib.compress((2).to_bytes(4, "little") + (99).to_bytes(4, "little") + b"short"),
-        cache.pack_lines(lines)[:-3],
-    ):
-        with pytest.raises(StoreError):
-            cache.unpack_lines(bad)
-
-
 def test_warnings_come_in_the_same_order_whatever_the_jobs(tmp_path, monkeypatch):
     # Reader warnings (a binary file) and the pipeline's own (a text with nothing left)
     # interleave by batch: the batches must be the same for every --jobs.
@@ -1322,7 +1271,7 @@ def test_a_damaged_vocabulary_set_is_never_a_wrong_answer(corpus, tmp_path):
     fresh = render(_config(corpus, tmp_path, lexicons=edited))
     for damaged in [(b"x" * 17, b""), (b"x" * 16, b"", b"a filter of the wrong length")]:
         render(_config(corpus, tmp_path, cache=store))  # the bundled lexicons, then the edit
-        _change(store, "UPDATE vocabulary_sets SET data = ?", cache.pack(damaged))
+        _change(store, "UPDATE vocabulary_sets SET data = ?", store_rows.pack(damaged))
         rebuilt = render(_config(corpus, tmp_path, cache=store, lexicons=edited))
         (said,) = rebuilt.said
         assert "a vocabulary set of the wrong form" in said and "moved to store.sqlite.broken" in said
@@ -1339,7 +1288,8 @@ def test_sets_stored_before_texts_had_filters_rule_out_whole_batches(
     with db:
         for row, data in db.execute("SELECT id, data FROM vocabulary_sets").fetchall():
             db.execute(
-                "UPDATE vocabulary_sets SET data = ? WHERE id = ?", (cache.pack(cache.unpack(data)[:2]), row)
+                "UPDATE vocabulary_sets SET data = ? WHERE id = ?",
+                (store_rows.pack(store_rows.unpack(data)[:2]), row),
             )
     db.close()
     read = _edit_run(corpus, tmp_path, store, monkeypatch, TERM)
@@ -1450,8 +1400,8 @@ def test_tables_made_ahead_are_kept_and_only_missing_ones_are_made(corpus, tmp_p
 
 def test_tables_made_here_are_compressed_only_to_be_kept(corpus, tmp_path, monkeypatch):
     packed: list[int] = []
-    pack = cache.PartsPacker.packed
-    monkeypatch.setattr(cache.PartsPacker, "packed", lambda self: packed.append(1) or pack(self))
+    pack = store_rows.PartsPacker.packed
+    monkeypatch.setattr(store_rows.PartsPacker, "packed", lambda self: packed.append(1) or pack(self))
     render(_config(corpus, tmp_path, jobs=1))  # no store: compressing would be wasted
     assert packed == []
     kept = render(_config(corpus, tmp_path, jobs=1, cache=tmp_path / "store.sqlite"))
@@ -1482,7 +1432,7 @@ def test_a_table_kept_by_another_run_meanwhile_does_not_displace_the_ones_made_a
 
 # Interrupted as the first table made ahead is read back (the others still in the
 # workers' hands, or waiting), and after every table, before the Markdown is written.
-@pytest.mark.parametrize("where", [(cache, "unpack_parts"), (writers, "markdown_tail")])
+@pytest.mark.parametrize("where", [(store_rows, "unpack_parts"), (writers, "markdown_tail")])
 def test_an_interrupt_while_tables_are_made_ahead_stops_the_workers_and_writes_nothing(
     corpus, tmp_path, tables_ahead, monkeypatch, where, previous_report
 ):

@@ -37,10 +37,10 @@ What is kept, and what invalidates it:
   the registry, so a re-run does not read the input a second time to find them.
   Tables and examples are kept while their corpus's sums are.
 
-Rows are written in transactions, so a killed run leaves the store as of its last commit.
-A store that SQLite cannot read or check (a truncated or overwritten file) is moved aside
-and rebuilt, never trusted; so is one found damaged mid-run (writers.compare starts that
-run again).
+How each row is encoded is store_rows.py's part. Rows are written in transactions, so a
+killed run leaves the store as of its last commit. A store that SQLite cannot read or check
+(a truncated or overwritten file) is moved aside and rebuilt, never trusted; so is one
+found damaged mid-run (writers.compare starts that run again).
 """
 
 from __future__ import annotations
@@ -48,24 +48,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 import re
 import sqlite3
 import sys
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Any, Concatenate, ParamSpec
 
 import numpy as np
-from isal import isal_zlib
 from numpy.typing import NDArray
 
 from framing import vocabulary_sets
 from framing.errors import OutputError, StoreDamaged, StoreError
+from framing.store_rows import compress, pack, unpack, unpack_lines, unpack_str, unreadable
 
 # 3: hits keyed by (lexicon, text_key), their lexicon hash as raw bytes;
 # 4: tags keyed without the registry, whose hash each row holds
@@ -337,111 +335,7 @@ def _vocabulary_set(value: Any) -> tuple[bytes, bytes, NDArray[np.uint8] | None,
                 return texts, tokens, None, version
             if len(rest[0]) == n * row:
                 return texts, tokens, np.frombuffer(rest[0], dtype=np.uint8).reshape(n, row), version
-    raise _unreadable(ValueError("a vocabulary set of the wrong form"))
-
-
-def _unreadable(error: Exception) -> StoreDamaged:
-    return StoreDamaged(
-        f"the result store holds an entry that cannot be read ({type(error).__name__}: {error})"
-    )
-
-
-# Every row is zlib data, compressed and read by ISA-L (python-isal, which framing reads
-# gzip input with): the same format as the zlib module's, so stores written by either read
-# with the other, at 2.8 times the speed to compress a text's term counts and 1.5 times to
-# read them. Compressing the rows was a seventh of a first run's CPU time (py-spy, 10,000
-# articles with a store), much of it in the run's own process.
-_LEVEL = 1  # of ISA-L's 0-3: 3% more bytes than zlib's level 1
-# (python-isal's stubs type its error class as an instance.)
-_DAMAGED: tuple[type[Exception], ...] = (zlib.error, cast(type[Exception], isal_zlib.error))
-_DAMAGED_TEXT: tuple[type[Exception], ...] = (*_DAMAGED, UnicodeDecodeError)
-
-
-def _compress(data: bytes) -> bytes:
-    return isal_zlib.compress(data, _LEVEL)
-
-
-def _decompress(data: bytes) -> bytes:
-    return isal_zlib.decompress(data)
-
-
-class PartsPacker:
-    """Parts of text compressed as they pass, into what `unpack_parts` reads back."""
-
-    def __init__(self) -> None:
-        self._packer = isal_zlib.compressobj(_LEVEL)
-        self._data: list[bytes] = []
-
-    def add(self, part: bytes) -> bytes:
-        self._data.append(self._packer.compress(part))
-        return part
-
-    def packed(self) -> bytes:
-        return b"".join(self._data) + self._packer.flush()
-
-
-def unpack_parts(data: bytes, part: int = 1 << 23) -> Iterator[bytes]:
-    """zlib-compressed data, a part of at most `part` bytes at a time: a kept keyness table
-    of a large corpus is hundreds of megabytes of text. zlib's checksum catches damage."""
-    inflate = isal_zlib.decompressobj()
-    try:
-        while not inflate.eof:
-            # ISA-L may take in all the input before it has given all the output, so the
-            # end is the stream's end, not the input's.
-            chunk = inflate.decompress(data, part)
-            data = inflate.unconsumed_tail
-            if not chunk and not data:
-                break  # no input left and no end of the stream: cut short
-            yield chunk
-    except _DAMAGED as e:
-        raise _unreadable(e) from e
-    if not inflate.eof:
-        raise _unreadable(zlib.error("incomplete compressed data"))
-
-
-def pack_lines(parts: Sequence[bytes]) -> bytes:
-    """Encoded lines of text kept together (an article's lines of the report): they go back
-    to files as they are, with no unpickling, decoding and encoding again."""
-    head = b"".join(len(p).to_bytes(4, "little") for p in parts[:-1])
-    return _compress(len(parts).to_bytes(4, "little") + head + b"".join(parts))
-
-
-def unpack_lines(data: bytes) -> list[bytes]:
-    try:
-        whole = _decompress(data)
-    except _DAMAGED as e:
-        raise _unreadable(e) from e
-    n = int.from_bytes(whole[:4], "little")
-    start = 4 * n
-    if n == 0 or len(whole) < start:
-        raise _unreadable(ValueError("lines packed without their lengths"))
-    parts = []
-    for i in range(1, n):
-        end = start + int.from_bytes(whole[4 * i : 4 * i + 4], "little")
-        parts.append(whole[start:end])
-        start = end
-    if start > len(whole):
-        raise _unreadable(ValueError("lines shorter than their lengths"))
-    parts.append(whole[start:])
-    return parts
-
-
-def pack(value: Any) -> bytes:
-    return _compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def unpack(data: bytes) -> Any:
-    try:
-        return pickle.loads(_decompress(data))
-    except Exception as e:  # unpickling garbage can raise almost anything
-        raise _unreadable(e) from e
-
-
-def unpack_str(data: bytes) -> str:
-    try:
-        return _decompress(data).decode("utf-8")
-    except _DAMAGED_TEXT as e:
-        raise _unreadable(e) from e
+    raise unreadable(ValueError("a vocabulary set of the wrong form"))
 
 
 def _full_check_due(path: Path) -> bool:
@@ -828,7 +722,7 @@ class Store:
         vocabularies = list(vocabularies)
         self.db.executemany(
             "INSERT OR REPLACE INTO vocabulary VALUES (?, ?)",
-            ((k, _compress(v.encode("utf-8"))) for k, v in vocabularies),
+            ((k, compress(v.encode("utf-8"))) for k, v in vocabularies),
         )
         if vocabularies:
             texts = b"".join(k for k, _ in vocabularies)

@@ -25,7 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
-from framing import batches, cache, processes
+from framing import batches, cache, processes, store_rows
 from framing import text as text_module
 from framing.batches import BatchReader, InputBatch, StoreQuery
 from framing.clean import CleanText, restore
@@ -516,7 +516,7 @@ def _collect(
             # that appends lines), else packed again with the entries' current positions.
             assert s.hits is not None
             if data is None:
-                data = cache.pack([scorer.stored(file, h) for h in s.hits[file]])
+                data = store_rows.pack([scorer.stored(file, h) for h in s.hits[file]])
             carried.append((s.text_key, file, scorer.lexicons[all_files.index(file)].sha256, data))
         if s.tagged_again:
             assert s.base is not None
@@ -543,7 +543,7 @@ def _collect(
         terms_key = scorer.terms_key
         store.write(
             new_bases,
-            [(text_key, file, sha, cache.pack(stored)) for text_key, file, sha, stored in new_hits],
+            [(text_key, file, sha, store_rows.pack(stored)) for text_key, file, sha, stored in new_hits],
             new_vocab,
             [(lex.sha256, [identity(e) for e in lex.entries]) for lex in scorer.lexicons],
             [(text_key, terms_key, terms) for text_key, terms in new_terms],
@@ -608,8 +608,8 @@ def _from_store(
 ) -> None:
     """Fill each slot with what the store still holds for it: `rows`, and the vocabularies
     an edited lexicon needs."""
-    bases = {k: cache.unpack(d) for k, d in rows.bases.items()}
-    tags = {k: cache.unpack(d) for k, d in rows.tags.items()}
+    bases = {k: store_rows.unpack(d) for k, d in rows.bases.items()}
+    tags = {k: store_rows.unpack(d) for k, d in rows.tags.items()}
     stored_hits = rows.hits
     # Vocabularies are read only for texts that have hits of an edited lexicon and whose
     # batch's token set does not rule out every entry that differs.
@@ -640,7 +640,7 @@ def _from_store(
             if row is None:
                 continue
             sha, data = row
-            stored = cache.unpack(data)
+            stored = store_rows.unpack(data)
             if sha == lex.sha256:
                 s.hits[lex.file] = as_hits(lex.entries, stored)
                 continue

@@ -13,7 +13,7 @@ from typing import IO
 
 import numpy as np
 
-from framing import cache, processes
+from framing import cache, processes, store_rows
 from framing.compare import By
 from framing.config import CompareConfig
 from framing.distinctive import Distinctive
@@ -175,7 +175,7 @@ class ReportStream:
             row = (article_row(result) + "\n").encode("utf-8")
             tags = "".join(line + "\n" for line in tagging_lines(result)).encode("utf-8")
             if self.store and result.report_key:
-                self._new_reports.append((*result.report_key, cache.pack_lines((json_line, row, tags))))
+                self._new_reports.append((*result.report_key, store_rows.pack_lines((json_line, row, tags))))
                 if len(self._new_reports) >= REPORTS_PER_WRITE:
                     self._keep_reports()
         rows.write(row)
@@ -285,16 +285,16 @@ class KeynessTables:
             # ahead must find its place.
             made, packed = next(self._ahead)
             assert made == i, "keyness tables asked for out of order"
-            yield from cache.unpack_parts(packed)
+            yield from store_rows.unpack_parts(packed)
         else:
             kept = self.store.keyness_table(key) if self.store and key is not None else None
             if kept is not None:
-                yield from cache.unpack_parts(kept)
+                yield from store_rows.unpack_parts(kept)
                 return
             if key is None:  # nothing to keep it in, or under
                 yield from table_rows_json(d, c)
                 return
-            packer = cache.PartsPacker()
+            packer = store_rows.PartsPacker()
             yield from map(packer.add, table_rows_json(d, c))
             packed = packer.packed()
         if self.store and key is not None:
@@ -340,7 +340,7 @@ def _made_ahead(i: int) -> bytes:
     text and 15 MB compressed, and it is kept compressed in the store. The parent's
     reading it back (0.3 s per 90 MB) costs less than compressing there (0.6 s)."""
     assert _table_worker is not None
-    packer = cache.PartsPacker()
+    packer = store_rows.PartsPacker()
     for part in table_rows_json(_table_worker, _table_worker.comparisons[i]):
         packer.add(part)
     return packer.packed()
