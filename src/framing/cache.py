@@ -683,7 +683,7 @@ class Store:
         self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", rows)
 
     def keyness_table(self, key: bytes) -> bytes | None:
-        """A kept table, zlib-compressed UTF-8 (see `unpack_parts`)."""
+        """A kept table, zlib-compressed UTF-8 (see `store_rows.unpack_parts`)."""
         return self._kept("keyness_tables", key)
 
     def keyness_table_kept(self, key: bytes) -> bool:
